@@ -1,0 +1,71 @@
+/**
+ * The result record: exactly one per input URL (and one per crawled page).
+ *
+ * Every reporter (text, ndjson, csv, the HTML waterfall) reads these fields and nothing else.
+ * @module
+ */
+
+/** Short machine-readable error codes carried by {@linkcode FetchError}. */
+export type ErrorCode =
+  | "invalid-url" // the input line is not an absolute http(s) URL
+  | "timeout" // no complete response within --timeout
+  | "network" // connection refused, reset, DNS failure, TLS failure…
+  | "http" // the server answered with a status >= 400
+  | "too-large" // the decoded body exceeded --max-bytes
+  | "too-many-redirects" // more than --max-redirects hops
+  | "redirect-loop" // a redirect chain came back to a URL it had visited
+  | "bad-redirect" // a 3xx without a usable Location
+  | "aborted" // the run was interrupted (Ctrl-C) or the caller aborted
+  | "robots"; // robots.txt disallows the URL (crawling only)
+
+/** Why a record is not ok: a short code and a one-line human message. */
+export interface FetchError {
+  /** Machine-readable code, e.g. `"timeout"`. */
+  code: ErrorCode;
+  /** One line, no control characters, e.g. `"no response headers within 2 s"`. */
+  message: string;
+}
+
+/** What greencrawl reports for one URL. Times are milliseconds. */
+export interface FetchRecord {
+  /** The URL as given (the trimmed input line, or the discovered link). */
+  url: string;
+  /** The URL of the last response after redirects; null when no response arrived. */
+  finalUrl: string | null;
+  /** HTTP status of the last response; null when no response arrived. */
+  status: number | null;
+  /** True when a final response with status < 400 was read completely. */
+  ok: boolean;
+  /** Decoded body bytes received (after Content-Encoding is undone). */
+  bytes: number;
+  /** Wall time of the whole job: all attempts, redirects and backoff sleeps. */
+  timeMs: number;
+  /** Time from the last attempt's request to its response headers; null when none arrived. */
+  ttfbMs: number | null;
+  /** When a worker took the URL, measured from the start of the run. */
+  startMs: number;
+  /** How long the URL waited in the queue before a worker took it. */
+  queueMs: number;
+  /** 0 for listed URLs; d+1 for a link found on a page of depth d. */
+  depth: number;
+  /** The page this URL was discovered on; null for listed URLs. */
+  parent: string | null;
+  /** Content-Type of the final response (as sent, control characters removed). */
+  contentType: string | null;
+  /** The HTML `<title>`, decoded with the page's charset, trimmed; null for non-HTML. */
+  title: string | null;
+  /** Number of redirects followed. */
+  redirects: number;
+  /** The URLs that answered with a redirect, in order (empty when none). */
+  redirectChain: string[];
+  /** Null when ok, otherwise why not. */
+  error: FetchError | null;
+  /** HTTP attempts made (1 + retries used). */
+  attempts: number;
+  /** Index of the green worker that fetched the URL; null when no worker ran it. */
+  worker: number | null;
+  /** 1-based line in the input file; null for discovered URLs. */
+  line: number | null;
+  /** Links found on the page (crawling only; 0 otherwise). */
+  links: number;
+}
