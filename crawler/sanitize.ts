@@ -1,0 +1,47 @@
+/**
+ * Making network-derived text safe for a terminal or a one-line report field.
+ * @module
+ */
+
+// Whole escape sequences, so their parameters do not leak out as visible junk.
+const ESCAPES = new RegExp(
+  [
+    // CSI (ESC [ or 8-bit U+009B): parameter bytes, intermediate bytes, final byte.
+    String.raw`(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]`,
+    // OSC, DCS, SOS, PM, APC strings up to BEL or ST — or to the end, as a terminal would swallow it.
+    String.raw`\x1b[\]PX^_][\s\S]*?(?:\x07|\x1b\\|\x9c|$)`,
+    // Their 8-bit forms only when terminated: a stray U+0090/U+009D also comes from windows-1252
+    // text (undefined bytes), and must not eat the rest of a title. Unterminated, it is just removed.
+    String.raw`[\x90\x98\x9d-\x9f][^\x07\x9c\x1b]*(?:\x07|\x1b\\|\x9c)`,
+    // Any other ESC sequence (ESC c, ESC ( B, ESC 7…), or a lone ESC.
+    String.raw`\x1b[ -/]*[0-~]?`,
+  ].join("|"),
+  "g",
+);
+// C0 controls, DEL and C1 controls; the whitespace-like ones are handled first.
+// deno-lint-ignore no-control-regex
+const CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
+const CONTROL_SPACES = /[\t\n\v\f\r\x85]/g;
+// Bidi embeddings/overrides (U+202A–U+202E) and isolates (U+2066–U+2069).
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Turns untrusted text into one safe line: removes ANSI/OSC escape sequences as whole sequences,
+ * C0/C1 controls and DEL (tab, CR, LF, VT, FF and NEL become spaces), bidi overrides and isolates,
+ * and lone surrogates (replaced by U+FFFD); then collapses whitespace runs to one space and trims.
+ *
+ * @example
+ * ```ts
+ * stripControl("\x1b[31mred\x1b[0m\r\n title\u202e"); // "red title"
+ * ```
+ */
+export function stripControl(text: string): string {
+  return text
+    .toWellFormed()
+    .replace(ESCAPES, "")
+    .replace(CONTROL_SPACES, " ")
+    .replace(CONTROLS, "")
+    .replace(BIDI, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
