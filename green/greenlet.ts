@@ -1,0 +1,401 @@
+/**
+ * `Greenlet`, `spawn`, `spawnLater` and `getcurrent`: gevent's unit of work, as an async
+ * function with a kill switch.
+ *
+ * Behaviours kept from gevent (see `shared/reference/gevent-and-std.md` §1.2–1.7):
+ * - `spawn` only schedules: the function starts when the spawner next awaits.
+ * - `join()` never throws the greenlet's error; `get()` re-raises it.
+ * - A default kill counts as success: `value` is the `GreenletExit` instance.
+ * - A greenlet killed before it ran never runs its function.
+ * - An uncaught error is kept on the greenlet and reported once on stderr
+ *   (`... failed with X`); the process goes on.
+ * - `link` callbacks run later, each in a new greenlet, in registration order, even when
+ *   linked after death.
+ *
+ * Differences forced by JavaScript (documented in the README):
+ * - Killing is cooperative. A kill interrupts the green wait the greenlet is blocked in
+ *   (`sleep`, queue, event, join, pool, green I/O) and aborts {@linkcode Greenlet.signal},
+ *   which the function can pass to `fetch`. A plain `await` of something else cannot be
+ *   interrupted; the kill is then delivered at the greenlet's next green wait.
+ * - Every method that waits returns a promise: `await g.join()`.
+ * @module
+ */
+import { block, current, RawGreenlet, reportFailure } from "./hub.ts";
+import type { Waitable } from "./waitable.ts";
+import { Timeout } from "./timeout.ts";
+
+/**
+ * The default exception of {@linkcode Greenlet.kill}; a greenlet that dies of it counts as
+ * successful, and `value` holds the instance.
+ *
+ * @example
+ * ```ts
+ * import { GreenletExit, sleep, spawn } from "../mod.ts";
+ * const g = spawn(() => sleep(10));
+ * await g.kill();
+ * console.log(g.value instanceof GreenletExit, g.successful()); // true true
+ * ```
+ */
+export class GreenletExit extends Error {
+  /** Creates the exit signal. */
+  constructor(message = "greenlet killed") {
+    super(message);
+    this.name = "GreenletExit";
+  }
+}
+
+/** A callback given to `link*`, or an object (such as `AsyncResult`) that receives the outcome. */
+export type LinkTarget<T> =
+  | ((greenlet: Greenlet<T>) => unknown)
+  | { set(value: T): void; setException(error: unknown): void };
+
+type LinkKind = "raw" | "any" | "value" | "exception";
+interface Link<T> {
+  target: LinkTarget<T>;
+  kind: LinkKind;
+}
+
+/** Options of {@linkcode Greenlet.kill}. */
+export interface KillOptions {
+  /** What to throw into the greenlet: an error instance or class. Default: `GreenletExit`. */
+  exception?: unknown;
+  /** Wait until the greenlet is dead (default true). */
+  block?: boolean;
+  /** With `block`, give up waiting after this many seconds (the greenlet may live on). */
+  timeout?: number;
+}
+
+let nextIdent = 0;
+
+// deno-lint-ignore no-explicit-any
+type AnyFn = (...args: any[]) => any;
+
+/**
+ * A unit of work: a function, its arguments, and its outcome.
+ *
+ * @example
+ * ```ts
+ * import { Greenlet } from "../mod.ts";
+ * const g = new Greenlet((a: number, b: number) => a + b, 2, 3); // not started yet
+ * g.start();
+ * console.log(await g.get()); // 5
+ * ```
+ */
+export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
+  #fn: AnyFn | undefined;
+  #args: unknown[];
+  #started = false;
+  #running = false;
+  #dead = false;
+  #failed = false;
+  #value: T | undefined;
+  #exception: unknown;
+  #links: Link<T>[] | undefined;
+  #controller: AbortController | undefined;
+  #ident: number | undefined;
+
+  /** Creates a greenlet that is not started: call {@linkcode Greenlet.start}. */
+  // deno-lint-ignore no-explicit-any
+  constructor(fn?: (...args: any[]) => T | Promise<T>, ...args: unknown[]) {
+    super();
+    this.#fn = fn;
+    this.#args = args;
+  }
+
+  /**
+   * Creates and starts a greenlet (gevent's `Greenlet.spawn`; subclasses get instances of
+   * themselves).
+   *
+   * @example
+   * ```ts
+   * import { Greenlet } from "../mod.ts";
+   * const g = Greenlet.spawn(() => "hi");
+   * console.log(await g.get()); // "hi"
+   * ```
+   */
+  static spawn<R, A extends unknown[]>(
+    fn: (...args: A) => R | Promise<R>,
+    ...args: A
+  ): Greenlet<R> {
+    const g = new this(fn, ...args) as Greenlet<R>;
+    g.start();
+    return g;
+  }
+
+  /** Small process-wide number, assigned the first time it is read (as in gevent). */
+  get minimalIdent(): number {
+    return this.#ident ??= nextIdent++;
+  }
+
+  /** `Greenlet-<minimalIdent>` unless a name was assigned. */
+  protected override defaultName(): string {
+    return `Greenlet-${this.minimalIdent}`;
+  }
+
+  /** True once scheduled (false again if killed before it ran). */
+  get started(): boolean {
+    return this.#started;
+  }
+  /** True once finished: returned, failed or killed. */
+  get dead(): boolean {
+    return this.#dead;
+  }
+  /** The return value, or the `GreenletExit` of a default kill; undefined otherwise. */
+  get value(): T | undefined {
+    return this.#value;
+  }
+  /** The error the greenlet died of; undefined unless it failed. */
+  get exception(): unknown {
+    return this.#exception;
+  }
+  /** Same as {@linkcode Greenlet.dead}. */
+  ready(): boolean {
+    return this.#dead;
+  }
+  /** Dead without an error (a default kill counts as success). */
+  successful(): boolean {
+    return this.#dead && !this.#failed;
+  }
+
+  /**
+   * Aborted when the greenlet is killed, with the kill's exception as reason: pass it to
+   * `fetch` and friends so a kill stops them too.
+   */
+  get signal(): AbortSignal {
+    return (this.#controller ??= new AbortController()).signal;
+  }
+
+  /** Schedules the greenlet; it starts when the current code next awaits. */
+  start(): void {
+    if (this.#started || this.#dead) return;
+    this.#started = true;
+    queueMicrotask(() => this.#run());
+  }
+
+  /** Schedules the greenlet to start after `seconds`. */
+  startLater(seconds: number): void {
+    if (this.#started || this.#dead) return;
+    this.#started = true;
+    setTimeout(() => this.#run(), Math.max(0, seconds * 1000));
+  }
+
+  /** The work; subclasses may override it instead of passing a function. */
+  protected run(...args: unknown[]): T | Promise<T> {
+    return this.#fn ? this.#fn(...args) : (undefined as T);
+  }
+
+  #run(): void {
+    if (this.#dead || this.#running) return;
+    this.#running = true;
+    let result: T | Promise<T>;
+    try {
+      result = this.runAs(() => this.run(...this.#args));
+    } catch (error) {
+      this.#finish(false, error);
+      return;
+    }
+    if (isThenable(result)) {
+      result.then((v) => this.#finish(true, v), (e) => this.#finish(false, e));
+    } else {
+      this.#finish(true, result);
+    }
+  }
+
+  #finish(ok: boolean, outcome: unknown): void {
+    if (this.#dead) return;
+    this.#dead = true;
+    this.#running = false;
+    if (ok || outcome instanceof GreenletExit) {
+      this.#value = outcome as T;
+    } else {
+      this.#failed = true;
+      this.#exception = outcome;
+      reportFailure(this, outcome, this.toString());
+    }
+    const links = this.#links;
+    this.#links = undefined;
+    if (links) { for (const link of links) this.#notify(link); }
+  }
+
+  #notify(link: Link<T>): void {
+    const { target, kind } = link;
+    if (kind === "value" && !this.successful()) return;
+    if (kind === "exception" && this.successful()) return;
+    if (typeof target !== "function") {
+      if (this.successful()) target.set(this.#value as T);
+      else target.setException(this.#exception);
+      return;
+    }
+    if (kind === "raw") {
+      try {
+        target(this);
+      } catch (error) {
+        reportFailure(this, error, `rawlink callback of ${this}`);
+      }
+      return;
+    }
+    const g = new Greenlet(target, this);
+    g.start();
+  }
+
+  #addLink(target: LinkTarget<T>, kind: LinkKind): void {
+    const link = { target, kind };
+    if (this.#dead) queueMicrotask(() => this.#notify(link));
+    else (this.#links ??= []).push(link);
+  }
+
+  /** Runs `callback(this)` in a new greenlet once this one is dead, whatever the outcome. */
+  link(callback: LinkTarget<T>): void {
+    this.#addLink(callback, "any");
+  }
+  /** Like {@linkcode Greenlet.link}, only when the greenlet succeeded. */
+  linkValue(callback: LinkTarget<T>): void {
+    this.#addLink(callback, "value");
+  }
+  /** Like {@linkcode Greenlet.link}, only when the greenlet failed. */
+  linkException(callback: LinkTarget<T>): void {
+    this.#addLink(callback, "exception");
+  }
+  /** Calls `callback(this)` synchronously at death; it must not block. */
+  rawlink(callback: (greenlet: this) => void): void {
+    this.#addLink(callback as LinkTarget<T>, "raw");
+  }
+  /** Forgets a callback given to any `link*` method. */
+  unlink(callback: unknown): void {
+    const links = this.#links;
+    if (!links) return;
+    const i = links.findIndex((l) => l.target === callback);
+    if (i >= 0) links.splice(i, 1);
+  }
+
+  /**
+   * Waits until the greenlet is dead or `timeout` seconds have passed. Never throws the
+   * greenlet's error (use {@linkcode Greenlet.get}); check `ready()` to tell the two apart.
+   */
+  join(timeout?: number): Promise<void> {
+    if (this.#dead) return Promise.resolve();
+    return block<void>((resolve) => {
+      const done = () => resolve();
+      this.rawlink(done);
+      return () => this.unlink(done);
+    }, timeout);
+  }
+
+  /**
+   * The value, or the greenlet's error re-thrown. Throws `Timeout` when it is not ready
+   * at once (`block: false`) or within `timeout` seconds.
+   */
+  async get(options: { block?: boolean; timeout?: number } = {}): Promise<T> {
+    if (!this.#dead) {
+      if (options.block === false) throw new Timeout(0);
+      await this.join(options.timeout);
+      if (!this.#dead) throw new Timeout(options.timeout ?? null);
+    }
+    if (this.#failed) throw this.#exception;
+    return this.#value as T;
+  }
+
+  /**
+   * Throws `GreenletExit` (or `exception`) into the greenlet at its current green wait and
+   * aborts its {@linkcode Greenlet.signal}; by default waits for it to die. A greenlet that
+   * has not run yet never runs; killing a dead one does nothing.
+   */
+  async kill(options: KillOptions = {}): Promise<void> {
+    if (this.#dead) return;
+    const reason = toError(options.exception);
+    if (!this.#running) {
+      // Not running yet: the function never runs (gevent: `started` goes back to false).
+      this.#started = false;
+      this.#finish(reason instanceof GreenletExit, reason);
+      return;
+    }
+    this.#controller ??= new AbortController();
+    if (!this.#controller.signal.aborted) this.#controller.abort(reason);
+    this.interrupt(reason);
+    if (options.block !== false) await this.join(options.timeout);
+  }
+
+  /** `<Greenlet "name" at 0x1: fn(args)>`, as gevent prints it. */
+  override toString(): string {
+    const fn = this.#fn?.name || (this.#fn ? "<anonymous>" : "run");
+    const args = this.#args.map(describe).join(", ");
+    return `<Greenlet "${this.name}" at 0x${this.minimalIdent.toString(16)}: ${fn}(${args})>`;
+  }
+}
+
+function isThenable<V>(value: V | PromiseLike<V>): value is PromiseLike<V> {
+  return typeof (value as PromiseLike<V> | null)?.then === "function";
+}
+
+function toError(exception: unknown): unknown {
+  if (exception === undefined) return new GreenletExit();
+  if (typeof exception === "function") return new (exception as new () => unknown)();
+  return exception;
+}
+
+function describe(value: unknown): string {
+  let text: string;
+  if (typeof value === "string") text = JSON.stringify(value);
+  else if (typeof value === "function") text = value.name || "<function>";
+  else if (value === null || typeof value !== "object") text = String(value);
+  else text = Object.prototype.toString.call(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/**
+ * Creates a greenlet running `fn(...args)` and schedules it: it starts as soon as the
+ * caller awaits something (gevent's `spawn`).
+ *
+ * @example
+ * ```ts
+ * import { joinall, sleep, spawn } from "../mod.ts";
+ * const order: string[] = [];
+ * const g = spawn(async (s: string) => { await sleep(0); order.push(s); }, "child");
+ * order.push("main");
+ * await joinall([g]);
+ * console.log(order); // ["main", "child"]
+ * ```
+ */
+export function spawn<R, A extends unknown[]>(
+  fn: (...args: A) => R | Promise<R>,
+  ...args: A
+): Greenlet<R> {
+  const g = new Greenlet<R>(fn, ...args);
+  g.start();
+  return g;
+}
+
+/**
+ * Like {@linkcode spawn}, but the greenlet starts after `seconds` (it counts as started at once).
+ *
+ * @example
+ * ```ts
+ * import { spawnLater } from "../mod.ts";
+ * const g = spawnLater(0.01, () => "late");
+ * console.log(await g.get()); // "late"
+ * ```
+ */
+export function spawnLater<R, A extends unknown[]>(
+  seconds: number,
+  fn: (...args: A) => R | Promise<R>,
+  ...args: A
+): Greenlet<R> {
+  const g = new Greenlet<R>(fn, ...args);
+  g.startLater(seconds);
+  return g;
+}
+
+/**
+ * The running greenlet: a {@linkcode Greenlet} inside spawned code, the main raw greenlet
+ * (named `"main"`) elsewhere.
+ *
+ * @example
+ * ```ts
+ * import { getcurrent, spawn } from "../mod.ts";
+ * const g = spawn(() => getcurrent());
+ * console.log((await g.get()) === g); // true
+ * ```
+ */
+export function getcurrent(): RawGreenlet {
+  return current();
+}

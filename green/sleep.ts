@@ -1,0 +1,39 @@
+/**
+ * `sleep(seconds)`: the green yield.
+ *
+ * `sleep(0)` yields one macrotask turn (Node's `setImmediate`, about 4 µs), so every other
+ * ready greenlet runs once and due timers and finished I/O get their turn, as gevent's
+ * `sleep(0)` does. A microtask (`await null`) would starve timers and I/O, and `setTimeout(0)`
+ * costs ~2 ms once Deno clamps it. `sleep(s > 0)` is a timer. Both are interruptible by a
+ * kill or a `Timeout`.
+ * @module
+ */
+import { clearImmediate, setImmediate } from "node:timers";
+import { block } from "./hub.ts";
+
+/**
+ * Suspends the current greenlet for `seconds` (default 0: one fair round-robin turn).
+ *
+ * @example
+ * ```ts
+ * import { joinall, sleep, spawn } from "../mod.ts";
+ * const out: string[] = [];
+ * const loop = async (name: string) => {
+ *   for (let i = 0; i < 2; i++) { out.push(`${name}${i}`); await sleep(0); }
+ * };
+ * await joinall([spawn(loop, "a"), spawn(loop, "b")]);
+ * console.log(out.join(" ")); // "a0 b0 a1 b1"
+ * ```
+ */
+export function sleep(seconds = 0): Promise<void> {
+  if (!(seconds > 0)) {
+    return block<void>((resolve) => {
+      const id = setImmediate(resolve);
+      return () => clearImmediate(id);
+    });
+  }
+  return block<void>((resolve) => {
+    const id = setTimeout(resolve, seconds * 1000);
+    return () => clearTimeout(id);
+  });
+}
