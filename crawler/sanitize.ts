@@ -12,7 +12,8 @@ const ESCAPES = new RegExp(
     String.raw`\x1b[\]PX^_][\s\S]*?(?:\x07|\x1b\\|\x9c|$)`,
     // Their 8-bit forms only when terminated: a stray U+0090/U+009D also comes from windows-1252
     // text (undefined bytes), and must not eat the rest of a title. Unterminated, it is just removed.
-    String.raw`[\x90\x98\x9d-\x9f][^\x07\x9c\x1b]*(?:\x07|\x1b\\|\x9c)`,
+    // (Stopping at another introducer keeps a long run of them linear.)
+    String.raw`[\x90\x98\x9d-\x9f][^\x07\x9c\x1b\x90\x98\x9d-\x9f]*(?:\x07|\x1b\\|\x9c)`,
     // Any other ESC sequence (ESC c, ESC ( B, ESC 7…), or a lone ESC.
     String.raw`\x1b[ -/]*[0-~]?`,
   ].join("|"),
