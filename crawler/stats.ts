@@ -1,0 +1,134 @@
+/**
+ * Run statistics, accumulated as records stream in.
+ * @module
+ */
+
+import type { FetchRecord } from "./record.ts";
+
+/** Status classes counted in {@linkcode RunSummary.byStatus}; `"none"` means no response. */
+export type StatusClass = "2xx" | "3xx" | "4xx" | "5xx" | "other" | "none";
+
+/** Totals for a run. Times are milliseconds. */
+export interface RunSummary {
+  /** Records seen (one per input line, plus crawled pages). */
+  urls: number;
+  /** Records with `ok`. */
+  ok: number;
+  /** Records without `ok`. */
+  failed: number;
+  /** Sum of `bytes` over all records. */
+  bytes: number;
+  /** Wall time of the whole run, as given to {@linkcode RunStats.summary}. */
+  wallMs: number;
+  /** Sum of the per-URL `timeMs`. */
+  sumTimeMs: number;
+  /** `sumTimeMs / wallMs`: how many jobs were in flight on average (0 when `wallMs` is 0). */
+  overlap: number;
+  /** Records per second of wall time (0 when `wallMs` is 0). */
+  rps: number;
+  /** Percentiles (nearest rank) of `timeMs` over records with at least one attempt; 0 if none. */
+  p50Ms: number;
+  /** See `p50Ms`. */
+  p90Ms: number;
+  /** See `p50Ms`. */
+  p99Ms: number;
+  /** Count per error code, e.g. `{ timeout: 2 }`; codes that did not occur are absent. */
+  byError: Record<string, number>;
+  /** Count per status class of the final response. */
+  byStatus: Record<StatusClass, number>;
+  /** The host (with port) of the most listed/crawled URLs, first seen wins a tie; null if none. */
+  busiestHost: { host: string; count: number } | null;
+}
+
+function statusClass(status: number | null): StatusClass {
+  if (status === null) return "none";
+  if (status >= 200 && status <= 599) return `${Math.floor(status / 100)}xx` as StatusClass;
+  return "other";
+}
+
+/** The nearest-rank percentile `p` (0–100) of sorted `values`. */
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/**
+ * Accumulates {@linkcode FetchRecord}s. Memory: a few counters, a count per host, and the times
+ * of attempted records in a `Float64Array` that doubles as needed (8 bytes per URL, so millions
+ * are fine); percentiles are exact.
+ *
+ * @example
+ * ```ts
+ * const stats = new RunStats();
+ * for (const record of records) stats.add(record);
+ * const summary = stats.summary(performance.now() - started);
+ * ```
+ */
+export class RunStats {
+  #times = new Float64Array(1024);
+  #timed = 0;
+  #urls = 0;
+  #ok = 0;
+  #bytes = 0;
+  #sumTimeMs = 0;
+  #byError = new Map<string, number>();
+  #byStatus: Record<StatusClass, number> = {
+    "2xx": 0,
+    "3xx": 0,
+    "4xx": 0,
+    "5xx": 0,
+    other: 0,
+    none: 0,
+  };
+  #hosts = new Map<string, number>();
+
+  /** Counts one record. */
+  add(record: FetchRecord): void {
+    this.#urls++;
+    if (record.ok) this.#ok++;
+    this.#bytes += record.bytes;
+    this.#sumTimeMs += record.timeMs;
+    if (record.attempts > 0) {
+      if (this.#timed === this.#times.length) {
+        const grown = new Float64Array(this.#times.length * 2);
+        grown.set(this.#times);
+        this.#times = grown;
+      }
+      this.#times[this.#timed++] = record.timeMs;
+    }
+    if (record.error) {
+      this.#byError.set(record.error.code, (this.#byError.get(record.error.code) ?? 0) + 1);
+    }
+    this.#byStatus[statusClass(record.status)]++;
+    let host: string | null = null;
+    try {
+      host = new URL(record.url).host || null;
+    } catch { /* an invalid-url record has no host */ }
+    if (host !== null) this.#hosts.set(host, (this.#hosts.get(host) ?? 0) + 1);
+  }
+
+  /** The totals so far; `wallMs` is the run's wall time. Can be called at any point. */
+  summary(wallMs: number): RunSummary {
+    const sorted = this.#times.slice(0, this.#timed).sort();
+    let busiestHost: RunSummary["busiestHost"] = null;
+    for (const [host, count] of this.#hosts) {
+      if (busiestHost === null || count > busiestHost.count) busiestHost = { host, count };
+    }
+    return {
+      urls: this.#urls,
+      ok: this.#ok,
+      failed: this.#urls - this.#ok,
+      bytes: this.#bytes,
+      wallMs,
+      sumTimeMs: this.#sumTimeMs,
+      overlap: wallMs > 0 ? this.#sumTimeMs / wallMs : 0,
+      rps: wallMs > 0 ? this.#urls / (wallMs / 1000) : 0,
+      p50Ms: percentile(sorted, 50),
+      p90Ms: percentile(sorted, 90),
+      p99Ms: percentile(sorted, 99),
+      byError: Object.fromEntries(this.#byError),
+      byStatus: { ...this.#byStatus },
+      busiestHost,
+    };
+  }
+}
