@@ -1,0 +1,387 @@
+/**
+ * The worker half of `green/blocking.ts`: the code that performs HTTP exchanges with `fetch()` on
+ * a helper thread while the main thread is frozen in `Atomics.wait`.
+ *
+ * The worker is written as an ordinary, type-checked function ({@linkcode blockingWorkerMain}) and
+ * shipped as source text ({@linkcode BLOCKING_WORKER_SOURCE}, built with
+ * `Function.prototype.toString()`), so that it can be started with `node:worker_threads`' `eval`
+ * option: no file has to be read (no `--allow-read`), and it works the same when greencrawl itself
+ * is imported from an `http:` URL. For that reason the function must be self-contained: it may
+ * only use its parameters and globals, never anything else from this module.
+ *
+ * Protocol (main thread = "main", helper thread = "worker"):
+ *
+ * - main → worker: structured-clone messages ({@linkcode WorkerCommand}) via `postMessage`.
+ *   Message delivery to the worker does not need the main thread's event loop, so it works while
+ *   main is frozen.
+ * - worker → main: frames written into one shared buffer ({@linkcode LAYOUT}). The worker writes a
+ *   frame (id, kind, length, payload), sets `STATE` to 1 and notifies; main copies it out, sets
+ *   `STATE` back to 0 and notifies. There is at most one frame in the buffer at a time.
+ * - Every command but `drop` is answered by exactly one frame: `open` → HEAD or ERROR; `read` →
+ *   CHUNK, END or ERROR; `more` → the next part of a HEAD/ERROR frame too large for the buffer;
+ *   `cancel` → ACK (always, even for an id the worker no longer knows). `drop` cancels without an
+ *   answer; main sends it when a response object was garbage-collected with its body unfinished,
+ *   at a moment when it is not waiting for anything.
+ * - Several operations can be open at once (one per response whose body main has not finished),
+ *   like several sockets: main can open a URL, yield, open another, and read both bodies later.
+ *   Only one command is ever outstanding, because main is frozen until it is answered.
+ * - Main waits for the answer with `Atomics.wait`. When its deadline passes it sends `cancel` and
+ *   drains frames until the ACK, so an answer that was already on its way cannot be mistaken for
+ *   the answer to a later command. Frames carry the command's id, and main drops stale ones.
+ * - Bodies are pulled chunk by chunk. For each open operation the worker reads one chunk ahead of
+ *   main (so the next chunk is usually ready when main asks), keeps the unsent rest of a chunk
+ *   larger than the buffer, and holds nothing else: a 20 MB body never sits in the worker as a
+ *   whole; the rest waits in the connection (TCP flow control), as it would for a socket.
+ *
+ * @module
+ */
+
+/**
+ * Layout of the shared buffer: an Int32 control area followed by the data area.
+ *
+ * @example Allocating a buffer with this layout
+ * ```ts
+ * import { LAYOUT } from "./blocking_worker_source.ts";
+ * const sab = new SharedArrayBuffer(LAYOUT.DATA_OFFSET + LAYOUT.DATA_BYTES);
+ * const ctrl = new Int32Array(sab, 0, LAYOUT.CTRL_INTS);
+ * console.log(Atomics.load(ctrl, LAYOUT.STATE)); // 0: empty
+ * ```
+ */
+export const LAYOUT = {
+  /** Number of Int32 slots in the control area. */
+  CTRL_INTS: 8,
+  /** Slot: 0 = empty (worker may write), 1 = full (main must read). */
+  STATE: 0,
+  /** Slot: id of the command this frame answers. */
+  ID: 1,
+  /** Slot: frame kind (one of the `KIND_*` values). */
+  KIND: 2,
+  /** Slot: payload length in bytes. */
+  LEN: 3,
+  /** Slot: 1 when the payload continues in further frames (main sends `more`). */
+  MORE: 4,
+  /** Frame kind: response head, JSON `{status, url, headers, body}` (`body`: false when none). */
+  KIND_HEAD: 1,
+  /** Frame kind: raw body bytes (already decoded by fetch). */
+  KIND_CHUNK: 2,
+  /** Frame kind: end of body (no payload). */
+  KIND_END: 3,
+  /** Frame kind: an error, JSON of a serialized error (see `SerializedError`). */
+  KIND_ERROR: 4,
+  /** Frame kind: acknowledgement of `cancel` (no payload). */
+  KIND_ACK: 5,
+  /** Byte offset of the data area. */
+  DATA_OFFSET: 64,
+  /** Size of the data area: the largest payload of one frame. */
+  DATA_BYTES: 64 * 1024,
+} as const;
+
+/** The layout type, passed to the worker function as a parameter (it cannot see module scope). */
+export type Layout = typeof LAYOUT;
+
+/**
+ * A command sent from the main thread to the worker.
+ *
+ * @example An `open` command
+ * ```ts
+ * import type { WorkerCommand } from "./blocking_worker_source.ts";
+ * const cmd: WorkerCommand = {
+ *   t: "open", id: 1, url: "http://127.0.0.1:8000/", method: "GET", headers: [], redirect: "follow",
+ * };
+ * console.log(cmd.t);
+ * ```
+ */
+export type WorkerCommand =
+  | {
+    t: "open";
+    id: number;
+    url: string;
+    method: string;
+    headers: [string, string][];
+    redirect: "manual" | "follow";
+  }
+  | { t: "read"; id: number }
+  | { t: "more"; id: number }
+  | { t: "cancel"; id: number }
+  | { t: "drop"; id: number };
+
+/**
+ * An error flattened for the trip between threads. `dom` marks a `DOMException`; `cause` is
+ * serialized recursively (Deno's fetch puts the details of a network failure there).
+ *
+ * @example What a refused connection looks like
+ * ```ts
+ * import type { SerializedError } from "./blocking_worker_source.ts";
+ * const e: SerializedError = {
+ *   name: "TypeError", message: "fetch failed", dom: false,
+ *   cause: { name: "Error", message: "tcp connect error: Connection refused", dom: false },
+ * };
+ * console.log(e.name);
+ * ```
+ */
+export interface SerializedError {
+  /** `error.name`, e.g. `"TypeError"` or `"TimeoutError"`. */
+  name: string;
+  /** `error.message`. */
+  message: string;
+  /** True when the error was a `DOMException`. */
+  dom: boolean;
+  /** The serialized `error.cause`, if it had one. */
+  cause?: SerializedError;
+}
+
+/** The part of `node:worker_threads`' `parentPort` the worker uses. */
+export interface WorkerPort {
+  /** Registers the message listener. */
+  on(event: "message", listener: (msg: WorkerCommand) => void): void;
+}
+
+/**
+ * The worker's main function. Never called on the main thread: its source text is evaluated in
+ * the worker (see {@linkcode BLOCKING_WORKER_SOURCE}). Self-contained on purpose.
+ *
+ * @example Running it in a worker by hand (this is what `green/blocking.ts` does)
+ * ```ts ignore
+ * import { Worker } from "node:worker_threads";
+ * import { BLOCKING_WORKER_SOURCE, LAYOUT } from "./blocking_worker_source.ts";
+ * const sab = new SharedArrayBuffer(LAYOUT.DATA_OFFSET + LAYOUT.DATA_BYTES);
+ * const worker = new Worker(BLOCKING_WORKER_SOURCE, {
+ *   eval: true,
+ *   workerData: { sab, layout: LAYOUT },
+ * });
+ * worker.unref();
+ * ```
+ */
+export function blockingWorkerMain(port: WorkerPort, sab: SharedArrayBuffer, L: Layout): void {
+  type ReadResult = { ok: true; done: boolean; value?: Uint8Array } | { ok: false; error: unknown };
+  interface Op {
+    id: number;
+    ac: AbortController;
+    reader: ReadableStreamDefaultReader<Uint8Array> | null;
+    /** The read started ahead of main's request (settled, never rejects). */
+    next: Promise<ReadResult> | null;
+    /** The unsent rest of a chunk larger than the data area. */
+    leftover: Uint8Array | null;
+  }
+
+  const ctrl = new Int32Array(sab, 0, L.CTRL_INTS);
+  const data = new Uint8Array(sab, L.DATA_OFFSET, L.DATA_BYTES);
+  const encoder = new TextEncoder();
+  /** Open operations by id: one per response whose body main has not finished. */
+  const ops = new Map<number, Op>();
+  /** The unsent rest of a HEAD/ERROR payload, sent on `more`. */
+  let pendingOut: { id: number; kind: number; bytes: Uint8Array; off: number } | null = null;
+
+  function writeFrame(id: number, kind: number, payload: Uint8Array, more: boolean): void {
+    // Main always drains the buffer while it waits for an answer, and it waits for the answer of
+    // every command it sends, so the slot empties quickly. The bound only guards against a main
+    // thread that is gone.
+    let waited = 0;
+    while (Atomics.load(ctrl, L.STATE) !== 0) {
+      if (Atomics.wait(ctrl, L.STATE, 1, 1000) === "timed-out" && ++waited >= 60) return;
+    }
+    data.set(payload, 0);
+    ctrl[L.ID] = id;
+    ctrl[L.KIND] = kind;
+    ctrl[L.LEN] = payload.length;
+    ctrl[L.MORE] = more ? 1 : 0;
+    Atomics.store(ctrl, L.STATE, 1);
+    Atomics.notify(ctrl, L.STATE);
+  }
+
+  function sendBytes(id: number, kind: number, bytes: Uint8Array): void {
+    if (bytes.length <= L.DATA_BYTES) {
+      writeFrame(id, kind, bytes, false);
+      return;
+    }
+    pendingOut = { id, kind, bytes, off: L.DATA_BYTES };
+    writeFrame(id, kind, bytes.subarray(0, L.DATA_BYTES), true);
+  }
+
+  function serializeError(e: unknown, depth = 0): SerializedError {
+    if (e instanceof Error || e instanceof DOMException) {
+      const out: SerializedError = {
+        name: String(e.name),
+        message: String(e.message),
+        dom: e instanceof DOMException,
+      };
+      const cause = (e as { cause?: unknown }).cause;
+      if (cause !== undefined && depth < 4) out.cause = serializeError(cause, depth + 1);
+      return out;
+    }
+    return { name: "Error", message: String(e), dom: false };
+  }
+
+  function sendError(id: number, e: unknown): void {
+    sendBytes(id, L.KIND_ERROR, encoder.encode(JSON.stringify(serializeError(e))));
+  }
+
+  function readAhead(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<ReadResult> {
+    return reader.read().then(
+      (r): ReadResult => ({ ok: true, done: r.done, value: r.value }),
+      (error): ReadResult => ({ ok: false, error }),
+    );
+  }
+
+  function finish(op: Op): void {
+    ops.delete(op.id);
+    op.reader?.releaseLock();
+  }
+
+  function sendChunk(op: Op, chunk: Uint8Array): void {
+    if (chunk.length > L.DATA_BYTES) {
+      op.leftover = chunk.subarray(L.DATA_BYTES);
+      chunk = chunk.subarray(0, L.DATA_BYTES);
+    } else {
+      op.leftover = null;
+    }
+    writeFrame(op.id, L.KIND_CHUNK, chunk, false);
+  }
+
+  async function open(cmd: Extract<WorkerCommand, { t: "open" }>): Promise<void> {
+    const old = ops.get(cmd.id);
+    if (old) cancelOp(old);
+    const op: Op = {
+      id: cmd.id,
+      ac: new AbortController(),
+      reader: null,
+      next: null,
+      leftover: null,
+    };
+    ops.set(op.id, op);
+    let resp: Response;
+    try {
+      resp = await fetch(cmd.url, {
+        method: cmd.method,
+        headers: cmd.headers,
+        redirect: cmd.redirect,
+        signal: op.ac.signal,
+      });
+    } catch (e) {
+      if (ops.get(op.id) !== op) return; // cancelled meanwhile: main no longer waits for this
+      ops.delete(op.id);
+      sendError(op.id, e);
+      return;
+    }
+    if (ops.get(op.id) !== op) {
+      resp.body?.cancel().catch(() => {});
+      return;
+    }
+    if (resp.body) {
+      op.reader = resp.body.getReader();
+      op.next = readAhead(op.reader);
+    } else {
+      ops.delete(op.id); // nothing more to read: the operation ends with its head
+    }
+    const head = {
+      status: resp.status,
+      url: resp.url,
+      headers: [...resp.headers],
+      body: resp.body !== null,
+    };
+    sendBytes(op.id, L.KIND_HEAD, encoder.encode(JSON.stringify(head)));
+  }
+
+  async function read(id: number): Promise<void> {
+    const op = ops.get(id);
+    if (!op) {
+      sendError(
+        id,
+        new DOMException("no open blocking response with this id", "InvalidStateError"),
+      );
+      return;
+    }
+    if (op.leftover) {
+      sendChunk(op, op.leftover);
+      return;
+    }
+    for (;;) {
+      if (!op.reader || !op.next) {
+        finish(op);
+        writeFrame(id, L.KIND_END, new Uint8Array(0), false);
+        return;
+      }
+      const r = await op.next;
+      if (ops.get(op.id) !== op) return; // cancelled meanwhile
+      if (!r.ok) {
+        op.next = null;
+        finish(op);
+        sendError(id, r.error);
+        return;
+      }
+      if (r.done) {
+        op.next = null;
+        continue; // → END
+      }
+      op.next = readAhead(op.reader);
+      if (r.value && r.value.length > 0) {
+        sendChunk(op, r.value);
+        return;
+      }
+    }
+  }
+
+  function more(id: number): void {
+    const p = pendingOut;
+    if (!p || p.id !== id) {
+      sendError(id, new DOMException("no continuation for this id", "InvalidStateError"));
+      return;
+    }
+    const end = Math.min(p.off + L.DATA_BYTES, p.bytes.length);
+    const part = p.bytes.subarray(p.off, end);
+    p.off = end;
+    const last = end >= p.bytes.length;
+    if (last) pendingOut = null;
+    writeFrame(id, p.kind, part, !last);
+  }
+
+  function cancelOp(op: Op): void {
+    if (ops.get(op.id) === op) ops.delete(op.id);
+    op.ac.abort();
+    op.leftover = null;
+    op.reader?.cancel().catch(() => {});
+  }
+
+  port.on("message", (cmd: WorkerCommand) => {
+    let work: Promise<void> | undefined;
+    try {
+      switch (cmd.t) {
+        case "open":
+          work = open(cmd);
+          break;
+        case "read":
+          work = read(cmd.id);
+          break;
+        case "more":
+          more(cmd.id);
+          break;
+        case "cancel":
+        case "drop": {
+          const op = ops.get(cmd.id);
+          if (op) cancelOp(op);
+          if (pendingOut && pendingOut.id === cmd.id) pendingOut = null;
+          if (cmd.t === "cancel") writeFrame(cmd.id, L.KIND_ACK, new Uint8Array(0), false);
+          break;
+        }
+      }
+    } catch (e) {
+      sendError(cmd.id, e);
+    }
+    // The async handlers catch their own failures; this only guards against a bug in them, which
+    // would otherwise leave main waiting for an answer that never comes.
+    work?.catch((e) => sendError(cmd.id, e));
+  });
+}
+
+/**
+ * Source text for `new Worker(src, { eval: true, workerData: { sab, layout } })` from
+ * `node:worker_threads`: loads `parentPort`/`workerData` and runs {@linkcode blockingWorkerMain}.
+ *
+ * @example
+ * ```ts
+ * import { BLOCKING_WORKER_SOURCE } from "./blocking_worker_source.ts";
+ * console.log(BLOCKING_WORKER_SOURCE.includes("parentPort")); // true
+ * ```
+ */
+export const BLOCKING_WORKER_SOURCE: string =
+  `"use strict";\nconst { parentPort, workerData } = require("node:worker_threads");\n(${blockingWorkerMain.toString()})(parentPort, workerData.sab, workerData.layout);\n`;
