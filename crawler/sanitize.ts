@@ -3,6 +3,8 @@
  * @module
  */
 
+import type { FetchRecord } from "./record.ts";
+
 // Whole escape sequences, so their parameters do not leak out as visible junk.
 const ESCAPES = new RegExp(
   [
@@ -45,4 +47,40 @@ export function stripControl(text: string): string {
     .replace(BIDI, "")
     .replace(/\s+/g, " ")
     .trim();
+}
+
+/**
+ * A copy of a record with every string (URLs, content type, title, error message, redirect chain)
+ * passed through {@linkcode stripControl}, keys in {@linkcode FetchRecord} order. Reporters use it
+ * so that no network-derived text reaches a terminal or a file unsanitised.
+ *
+ * @example
+ * ```ts
+ * sanitizeRecord(record).title; // "Hello" for a title of "\x1b[31mHello\x1b[0m"
+ * ```
+ */
+export function sanitizeRecord(r: FetchRecord): FetchRecord {
+  const clean = (s: string | null) => s === null ? null : stripControl(s);
+  return {
+    url: stripControl(r.url),
+    finalUrl: clean(r.finalUrl),
+    status: r.status,
+    ok: r.ok,
+    bytes: r.bytes,
+    timeMs: r.timeMs,
+    ttfbMs: r.ttfbMs,
+    startMs: r.startMs,
+    queueMs: r.queueMs,
+    depth: r.depth,
+    parent: clean(r.parent),
+    contentType: clean(r.contentType),
+    title: clean(r.title),
+    redirects: r.redirects,
+    redirectChain: r.redirectChain.map(stripControl),
+    error: r.error && { code: r.error.code, message: stripControl(r.error.message) },
+    attempts: r.attempts,
+    worker: r.worker,
+    line: r.line,
+    links: r.links,
+  };
 }
