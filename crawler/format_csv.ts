@@ -1,0 +1,86 @@
+/**
+ * Spreadsheet output: RFC 4180 CSV, one row per record, the {@linkcode FetchRecord} fields as
+ * columns in declaration order.
+ * @module
+ */
+
+import type { FetchRecord } from "./record.ts";
+import { sanitizeRecord } from "./sanitize.ts";
+
+/** The columns, in {@linkcode FetchRecord} order. */
+const FIELDS = [
+  "url",
+  "finalUrl",
+  "status",
+  "ok",
+  "bytes",
+  "timeMs",
+  "ttfbMs",
+  "startMs",
+  "queueMs",
+  "depth",
+  "parent",
+  "contentType",
+  "title",
+  "redirects",
+  "redirectChain",
+  "error",
+  "attempts",
+  "worker",
+  "line",
+  "links",
+] as const satisfies readonly (keyof FetchRecord)[];
+// Compile-time check that no field of FetchRecord is missing from FIELDS.
+const _complete: Exclude<keyof FetchRecord, (typeof FIELDS)[number]> extends never ? true : never =
+  true;
+
+/**
+ * One CSV cell. Null is empty; numbers and booleans are written plainly; a string starting with
+ * `=`, `+`, `-`, `@`, tab or CR gets a leading `'` so spreadsheets do not run it as a formula; a
+ * cell containing `,`, `"`, CR or LF is quoted with `"` doubled.
+ *
+ * @example
+ * ```ts
+ * csvField('say "hi", then'); // '"say ""hi"", then"'
+ * csvField("=HYPERLINK(...)"); // "'=HYPERLINK(...)"
+ * csvField(-1); // "-1"
+ * ```
+ */
+export function csvField(value: string | number | boolean | null): string {
+  if (value === null) return "";
+  if (typeof value !== "string") return String(value);
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/**
+ * The header row (no line terminator).
+ *
+ * @example
+ * ```ts
+ * csvHeader(); // "url,finalUrl,status,ok,bytes,timeMs,...,links"
+ * ```
+ */
+export function csvHeader(): string {
+  return FIELDS.join(",");
+}
+
+/**
+ * One record as a CSV row (no line terminator; RFC 4180 uses CRLF). Strings are sanitised with
+ * `stripControl`; `error` is `code: message`; `redirectChain` is joined with spaces.
+ *
+ * @example
+ * ```ts
+ * formatCsv(record); // 'http://example.com/,http://example.com/,200,true,1256,...'
+ * ```
+ */
+export function formatCsv(r: FetchRecord): string {
+  const clean = sanitizeRecord(r);
+  return FIELDS.map((field) => {
+    if (field === "error") {
+      return csvField(clean.error && `${clean.error.code}: ${clean.error.message}`);
+    }
+    if (field === "redirectChain") return csvField(clean.redirectChain.join(" "));
+    return csvField(clean[field]);
+  }).join(",");
+}
