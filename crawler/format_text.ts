@@ -1,0 +1,88 @@
+/**
+ * Human-readable output, one line per event, in the spirit of the gevent urlopen examples:
+ * `GET: <url>` when a fetch starts, `<n> bytes received from <url>. time: <s>` when it ends.
+ * All strings from the network or the input go through {@linkcode stripControl}.
+ * @module
+ */
+
+import type { FetchRecord } from "./record.ts";
+import { stripControl } from "./sanitize.ts";
+import type { RunSummary } from "./stats.ts";
+
+/** Milliseconds as seconds with 3 decimals: `2004` → `"2.004"`. */
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+/**
+ * The line printed when a fetch starts.
+ *
+ * @example
+ * ```ts
+ * formatStart("http://example.com/"); // "GET: http://example.com/"
+ * ```
+ */
+export function formatStart(url: string): string {
+  return `GET: ${stripControl(url)}`;
+}
+
+/**
+ * The line printed when a URL is done: for ok records exactly the seed's
+ * `'%d bytes received from %s. time: %s'` (time in seconds, 3 decimals); otherwise
+ * `ERROR <url>: <code>: <message> (status 503, 3 attempts, time: 2.004)`.
+ *
+ * @example
+ * ```ts
+ * formatRecord(record); // "1256 bytes received from http://example.com/. time: 0.123"
+ * ```
+ */
+export function formatRecord(r: FetchRecord): string {
+  const url = stripControl(r.url);
+  if (r.ok) return `${r.bytes} bytes received from ${url}. time: ${seconds(r.timeMs)}`;
+  const what = r.error
+    ? `${stripControl(r.error.code)}: ${stripControl(r.error.message)}`
+    : "failed";
+  const details = [
+    ...(r.status === null ? [] : [`status ${r.status}`]),
+    ...(r.attempts === 1 ? ["1 attempt"] : r.attempts > 1 ? [`${r.attempts} attempts`] : []),
+    `time: ${seconds(r.timeMs)}`,
+  ];
+  return `ERROR ${url}: ${what} (${details.join(", ")})`;
+}
+
+/** Bytes in binary units with one decimal: `1536` → `"1.5 KiB"`, `12` → `"12 B"`. */
+function human(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let i = 0;
+  for (; bytes >= 1024 && i < units.length - 1; i++) bytes /= 1024;
+  return i === 0 ? `${bytes} B` : `${bytes.toFixed(1)} ${units[i]}`;
+}
+
+/**
+ * The end-of-run summary: a few aligned `label: value` lines, joined with `\n` (no final newline).
+ *
+ * @example
+ * ```ts
+ * console.log(formatSummary(stats.summary(wallMs)));
+ * // URLs:          3
+ * // ok:            2
+ * // failed:        1 (timeout 1)
+ * // ...
+ * ```
+ */
+export function formatSummary(s: RunSummary): string {
+  const errors = Object.entries(s.byError).map(([code, n]) => `${stripControl(code)} ${n}`);
+  const rows: [string, string][] = [
+    ["URLs", `${s.urls}`],
+    ["ok", `${s.ok}`],
+    ["failed", `${s.failed}${errors.length ? ` (${errors.join(", ")})` : ""}`],
+    ["total bytes", `${human(s.bytes)} (${s.bytes} bytes)`],
+    ["wall time", `${seconds(s.wallMs)} s`],
+    ["sum of times", `${seconds(s.sumTimeMs)} s`],
+    ["overlap", `${s.overlap.toFixed(2)}×`],
+    ["requests/s", s.rps.toFixed(2)],
+    ["p50/p90/p99", `${seconds(s.p50Ms)} / ${seconds(s.p90Ms)} / ${seconds(s.p99Ms)} s`],
+  ];
+  const host = s.busiestHost;
+  if (host) rows.push(["busiest host", `${stripControl(host.host)} (${host.count})`]);
+  // A fixed column, so that it does not move when the optional rows are absent.
+  return rows.map(([label, value]) => `${label}:`.padEnd(15) + value).join("\n");
+}
