@@ -93,6 +93,7 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
   #links: Link<T>[] | undefined;
   #controller: AbortController | undefined;
   #ident: number | undefined;
+  #startTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Creates a greenlet that is not started: call {@linkcode Greenlet.start}. */
   // deno-lint-ignore no-explicit-any
@@ -176,7 +177,10 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
   startLater(seconds: number): void {
     if (this.#started || this.#dead) return;
     this.#started = true;
-    setTimeout(() => this.#run(), Math.max(0, seconds * 1000));
+    this.#startTimer = setTimeout(() => {
+      this.#startTimer = undefined;
+      this.#run();
+    }, Math.max(0, seconds * 1000));
   }
 
   /** The work; subclasses may override it instead of passing a function. */
@@ -304,7 +308,10 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
     if (this.#dead) return;
     const reason = toError(options.exception);
     if (!this.#running) {
-      // Not running yet: the function never runs (gevent: `started` goes back to false).
+      // Not running yet: the function never runs (gevent: `started` goes back to false),
+      // and a startLater() timer must not outlive it.
+      if (this.#startTimer !== undefined) clearTimeout(this.#startTimer);
+      this.#startTimer = undefined;
       this.#started = false;
       this.#finish(reason instanceof GreenletExit, reason);
       return;
