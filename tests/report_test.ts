@@ -123,7 +123,7 @@ Deno.test("report: one data row per record, runs labelled, speedup against seque
   deepStrictEqual(data.runs.map((r) => r.speedup), [1000 / 1200, 1, 4]);
   strictEqual((html.match(/<section class="card run" data-run="\d+">/g) ?? []).length, 3);
   ok(html.includes("4.0× faster than sequential"));
-  ok(html.includes("0.8× slower than sequential"));
+  ok(html.includes("1.2× slower than sequential"));
   ok(html.includes("Wall time, one scale"));
   ok(html.includes("generated 2025-01-02 03:04:05 UTC"));
   // shared time axis covers the longest run

@@ -81,14 +81,19 @@ export const CLIENT_JS = String.raw`
     ctx.clearRect(0, 0, w, h);
     return ctx;
   }
+  // Fits text into maxW px, cutting the middle ("host/a…/page-9999.html"): the start names the
+  // host, the end tells rows apart.
   function fitText(ctx, s, maxW) {
     if (ctx.measureText(s).width <= maxW) return s;
     var lo = 0, hi = s.length;
     while (lo < hi) {
       var mid = (lo + hi + 1) >> 1;
-      if (ctx.measureText(s.slice(0, mid) + "…").width <= maxW) lo = mid; else hi = mid - 1;
+      var head = Math.ceil(mid * 0.55);
+      if (ctx.measureText(s.slice(0, head) + "…" + s.slice(s.length - (mid - head))).width <= maxW) lo = mid;
+      else hi = mid - 1;
     }
-    return s.slice(0, lo) + "…";
+    var h = Math.ceil(lo * 0.55);
+    return s.slice(0, h) + "…" + s.slice(s.length - (lo - h));
   }
 
   function grid(ctx, top, bottom, run) {

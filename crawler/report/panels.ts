@@ -102,6 +102,13 @@ export interface RunView {
   isBaseline: boolean;
 }
 
+/** "4.2× faster", "2.0× slower", or "about the same" within 5 %. */
+function speedText(x: number | null): string {
+  if (x === null || !Number.isFinite(x)) return "speedup unknown";
+  if (Math.abs(x - 1) < 0.05) return "about the same";
+  return x > 1 ? `${formatSpeedup(x)} faster` : `${formatSpeedup(1 / x)} slower`;
+}
+
 const workersText = (n: number) => `${int(n)} worker${n === 1 ? "" : "s"}`;
 
 /**
@@ -120,20 +127,17 @@ export function renderCompare(runs: readonly RunView[]): string {
   const max = Math.max(1, ...runs.map((r) => r.wallMs));
   const rows = runs.map((r) => {
     const pct = Math.max(0, Math.min(100, (r.wallMs / max) * 100));
-    const text = `${formatMs(r.wallMs)} · ${
-      r.isBaseline
-        ? "baseline"
-        : `${formatSpeedup(r.speedup)} ${r.speedup !== null && r.speedup < 1 ? "slower" : "faster"}`
-    }`;
+    const text = `${formatMs(r.wallMs)} · ${r.isBaseline ? "baseline" : speedText(r.speedup)}`;
     const inside = pct > 55;
+    const label = `<span${inside ? ` class="in"` : ""}>${text}</span>`;
     return `<div class="lbl" title="${escapeHtml(r.label)}">${escapeHtml(r.label)}<small>${
       workersText(r.concurrency)
     }</small></div>
 <div class="track"><div class="bar${r.isBaseline ? " base" : ""}" style="width:${
       pct.toFixed(2)
-    }%"></div><span class="${inside ? "in" : ""}" style="${
-      inside ? "" : `left:calc(${pct.toFixed(2)}% + 8px)`
-    }">${text}</span></div>`;
+    }%">${inside ? label : ""}</div>${
+      inside ? "" : label.replace("<span", `<span style="left:calc(${pct.toFixed(2)}% + 8px)"`)
+    }</div>`;
   }).join("\n");
   return `<section class="card">
 <h2>Wall time, one scale</h2>
@@ -158,13 +162,15 @@ ${rows}
  * ```
  */
 export function renderRunHeader(run: RunView, compare: boolean): string {
-  const badge = compare && !run.isBaseline && run.speedup !== null
-    ? `<span class="speed${run.speedup < 1 ? " slow" : ""}">${formatSpeedup(run.speedup)} ${
-      run.speedup < 1 ? "slower" : "faster"
-    } than ${escapeHtml(run.baseline)}</span>`
-    : compare
-    ? `<span class="speed slow" style="background:#eef0f4;color:#4a5263">baseline</span>`
-    : "";
+  const badge = !compare
+    ? ""
+    : run.isBaseline
+    ? `<span class="speed base">baseline</span>`
+    : `<span class="speed${run.speedup !== null && run.speedup < 0.95 ? " slow" : ""}${
+      run.speedup !== null && Math.abs(run.speedup - 1) < 0.05 ? " base" : ""
+    }">${speedText(run.speedup)}${
+      run.speedup !== null && Math.abs(run.speedup - 1) < 0.05 ? " as" : " than"
+    } ${escapeHtml(run.baseline)}</span>`;
   return `<div class="run-head"><h2>${escapeHtml(run.label)}</h2><span class="sub">${
     workersText(run.concurrency)
   } · wall ${formatMs(run.wallMs)}</span>${badge}</div>`;

@@ -61,11 +61,12 @@ h2{font-size:16px;margin:0}
 .bar{position:absolute;left:0;top:0;bottom:0;border-radius:5px;background:#3b6fb6;min-width:2px}
 .bar.base{background:#9aa3b2}
 .track span{position:absolute;top:2px;font-size:12.5px;white-space:nowrap;font-variant-numeric:tabular-nums}
-.track span.in{color:#fff;right:8px}
+.bar span.in{color:#fff;right:8px}
 .run-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 12px}
 .sub{color:var(--muted);font-size:13px}
 .speed{font-weight:700;color:#1f6f4a;background:#e3f4ec;border-radius:999px;padding:1px 9px;font-size:12.5px}
 .speed.slow{color:#8a3b00;background:#fbeadb}
+.speed.base{color:#4a5263;background:#eef0f4}
 .stats{display:grid;grid-template-columns:repeat(auto-fill,minmax(128px,1fr));gap:8px;margin:10px 0 4px}
 .stat{background:var(--soft);border:1px solid var(--line);border-radius:8px;padding:5px 10px;min-width:0}
 .stat .k{font-size:10.5px;text-transform:uppercase;letter-spacing:.05em;color:var(--muted)}

@@ -19,6 +19,20 @@ function niceMax(v: number): number {
 
 const fmtRps = (r: number): string =>
   r >= 100 ? Math.round(r).toLocaleString("en-US") : r.toFixed(r >= 10 ? 1 : 2);
+/** A tick value with as few decimals as it needs (25, 2.5, 0.25). */
+function fmtTick(v: number): string {
+  for (let d = 0; d < 3; d++) {
+    if (Math.abs(Number(v.toFixed(d)) - v) < 1e-9 * Math.max(1, Math.abs(v))) {
+      return Number(v.toFixed(d)).toLocaleString("en-US", { maximumFractionDigits: d });
+    }
+  }
+  return v.toFixed(3);
+}
+
+/** Wall-time ticks: ms below 2 s, seconds above. */
+const fmtTickMs = (ms: number, top: number): string =>
+  ms === 0 ? "0" : top >= 2000 ? `${fmtTick(ms / 1000)} s` : `${fmtTick(ms)} ms`;
+
 const fmtNum = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
 /**
@@ -68,7 +82,9 @@ export function renderSweep(sweep: readonly SweepPoint[]): string {
       `<text x="${ML - 8}" y="${f1(y + 4)}" text-anchor="end">${
         fmtRps(rpsTop * (1 - k / 4))
       }</text>`,
-      `<text x="${W - MR + 8}" y="${f1(y + 4)}">${formatMs(wallTop * (1 - k / 4))}</text>`,
+      `<text x="${W - MR + 8}" y="${f1(y + 4)}">${
+        fmtTickMs(wallTop * (1 - k / 4), wallTop)
+      }</text>`,
     );
   }
   // x ticks: every point, thinned when crowded
