@@ -32,7 +32,8 @@ export interface JoinallOptions {
  * console.log(done.map((g) => g.value)); // ["fast", "slow"]
  * ```
  */
-export function joinall<G extends Greenlet<unknown>>(
+// deno-lint-ignore no-explicit-any
+export function joinall<G extends Greenlet<any>>(
   greenlets: Iterable<G>,
   options: JoinallOptions = {},
 ): Promise<G[]> {
@@ -73,7 +74,8 @@ export function joinall<G extends Greenlet<unknown>>(
  * ```
  */
 export async function killall(
-  greenlets: Iterable<Greenlet<unknown>>,
+  // deno-lint-ignore no-explicit-any
+  greenlets: Iterable<Greenlet<any>>,
   options: KillOptions = {},
 ): Promise<void> {
   const all = [...greenlets];

@@ -1,0 +1,169 @@
+/**
+ * Green I/O: `io.sleep` and `io.urlopen`, which block the thread or yield depending on
+ * `monkey` — the same user code shows both behaviours for real.
+ *
+ * Unpatched (the default, as in gevent) they block: a worker does the request while this
+ * thread waits in `Atomics.wait` (see `blocking.ts`), so no timer fires and no other greenlet
+ * runs. Patched they yield, and a kill or a `Timeout` interrupts them (the request is aborted).
+ * @module
+ */
+import {
+  blockingSleep,
+  type OpenOptions,
+  openUrlAsync,
+  openUrlBlocking,
+  type UrlResponse,
+} from "./blocking.ts";
+import { block } from "./hub.ts";
+import { isPatched } from "./monkey.ts";
+import { sleep as greenSleep } from "./sleep.ts";
+
+export type { OpenOptions, UrlResponse };
+
+/**
+ * Opens a URL, blocking the thread when `blocking` is true, else as an interruptible green
+ * wait. The crawler's fetcher calls this directly so every mode shares one code path.
+ *
+ * @example
+ * ```ts ignore
+ * import { openUrl } from "./io.ts";
+ * const res = await openUrl("http://127.0.0.1:8000/", { timeout: 5 }, false);
+ * console.log(res.status, (await res.read()).length);
+ * ```
+ */
+export async function openUrl(
+  url: string | URL,
+  options: OpenOptions,
+  blocking: boolean,
+): Promise<UrlResponse> {
+  if (blocking) return await openUrlBlocking(url, options);
+  const controller = new AbortController();
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, controller.signal])
+    : controller.signal;
+  const response = await interruptible(
+    openUrlAsync(url, { ...options, signal }),
+    () => controller.abort(),
+  );
+  return greenResponse(response);
+}
+
+/** Awaits `work` as a green wait; `onInterrupt` stops the work when a kill or Timeout lands. */
+function interruptible<T>(work: Promise<T>, onInterrupt: () => void): Promise<T> {
+  return block<T>((resolve, reject) => {
+    let settled = false;
+    work.then((v) => {
+      settled = true;
+      resolve(v);
+    }, (e) => {
+      settled = true;
+      reject(e);
+    });
+    return () => {
+      if (!settled) onInterrupt();
+    };
+  });
+}
+
+function greenResponse(response: UrlResponse): UrlResponse {
+  const readChunk = () => interruptible(response.readChunk(), () => void response.cancel());
+  return {
+    status: response.status,
+    url: response.url,
+    headers: response.headers,
+    readChunk,
+    async read() {
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      for (let c = await readChunk(); c !== null; c = await readChunk()) {
+        chunks.push(c);
+        total += c.length;
+      }
+      const out = new Uint8Array(total);
+      let at = 0;
+      for (const c of chunks) {
+        out.set(c, at);
+        at += c.length;
+      }
+      return out;
+    },
+    cancel: () => response.cancel(),
+  };
+}
+
+/**
+ * Waits `seconds`, blocking the thread when `blocking` is true, else as a green wait that
+ * `signal` can cut short. Resolves true when the time passed, false when aborted.
+ *
+ * @example
+ * ```ts
+ * import { pause } from "./io.ts";
+ * console.log(await pause(0.001, false)); // true
+ * ```
+ */
+export async function pause(
+  seconds: number,
+  blocking: boolean,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  if (signal?.aborted) return false;
+  if (blocking) {
+    blockingSleep(seconds);
+    return !signal?.aborted;
+  }
+  if (!signal) {
+    await greenSleep(seconds);
+    return true;
+  }
+  return await block<boolean>((resolve) => {
+    const id = setTimeout(() => resolve(true), Math.max(0, seconds * 1000));
+    const onAbort = () => resolve(false);
+    signal.addEventListener("abort", onAbort, { once: true });
+    return () => {
+      clearTimeout(id);
+      signal.removeEventListener("abort", onAbort);
+    };
+  });
+}
+
+/**
+ * Sleeps `seconds`: blocks the thread when unpatched (Python's `time.sleep`), yields when
+ * patched (gevent's `sleep`).
+ *
+ * @example
+ * ```ts
+ * import { io, monkey } from "../mod.ts";
+ * monkey.patchAll();
+ * await io.sleep(0.001); // yields
+ * ```
+ */
+export async function sleep(seconds: number): Promise<void> {
+  await pause(seconds, !isPatched());
+}
+
+/**
+ * Opens a URL like Python's `urllib.request.urlopen`: blocks the thread when unpatched,
+ * yields when patched. Resolves to `{ status, url, headers, read() }`.
+ *
+ * @example
+ * ```ts ignore
+ * import { io, monkey } from "../mod.ts";
+ * monkey.patchAll();
+ * const res = await io.urlopen("http://127.0.0.1:8000/");
+ * console.log(`${(await res.read()).length} bytes received from ${res.url}.`);
+ * ```
+ */
+export function urlopen(url: string | URL, options: OpenOptions = {}): Promise<UrlResponse> {
+  return openUrl(url, options, !isPatched());
+}
+
+/**
+ * The green I/O functions as one namespace: `io.sleep`, `io.urlopen`.
+ *
+ * @example
+ * ```ts
+ * import { io } from "../mod.ts";
+ * console.log(typeof io.urlopen); // "function"
+ * ```
+ */
+export const io: { sleep: typeof sleep; urlopen: typeof urlopen } = { sleep, urlopen };

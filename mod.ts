@@ -1,0 +1,44 @@
+/**
+ * greencrawl: a gevent-style green-thread layer for Deno, and the crawler built on it.
+ *
+ * ```ts
+ * import { joinall, sleep, spawn } from "./mod.ts";
+ * const foo = spawn(async () => { console.log("running in foo"); await sleep(0.02); });
+ * const bar = spawn(async () => { console.log("switch to bar"); await sleep(0.01); });
+ * await joinall([foo, bar]); // about 0.02 s, not 0.03
+ * ```
+ * @module
+ */
+
+// The green layer (gevent's programming model).
+export { getcurrent, Greenlet, GreenletExit, spawn, spawnLater } from "./green/greenlet.ts";
+export type { KillOptions, LinkTarget } from "./green/greenlet.ts";
+export { RawGreenlet, setFailureHandler } from "./green/hub.ts";
+export type { FailureHandler } from "./green/hub.ts";
+export { sleep } from "./green/sleep.ts";
+export { joinall, killall } from "./green/joinall.ts";
+export type { JoinallOptions } from "./green/joinall.ts";
+export { iwait, wait } from "./green/iwait.ts";
+export type { WaitOptions } from "./green/iwait.ts";
+export type { Waitable } from "./green/waitable.ts";
+export { Timeout, withTimeout } from "./green/timeout.ts";
+export type { TimeoutSpec } from "./green/timeout.ts";
+export { Event } from "./green/event.ts";
+export { AsyncResult } from "./green/async_result.ts";
+export { BoundedSemaphore, Semaphore } from "./green/semaphore.ts";
+export {
+  LifoQueue,
+  naturalOrder,
+  PriorityQueue,
+  Queue,
+  QueueEmpty,
+  QueueFull,
+  StopIteration,
+} from "./green/queue.ts";
+export type { QueueWaitOptions } from "./green/queue.ts";
+export { JoinableQueue } from "./green/joinable_queue.ts";
+export { Group } from "./green/group.ts";
+export { Pool } from "./green/pool.ts";
+export { monkey } from "./green/monkey.ts";
+export { io } from "./green/io.ts";
+export type { OpenOptions, UrlResponse } from "./green/io.ts";
