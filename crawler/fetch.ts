@@ -1,0 +1,358 @@
+/**
+ * The fetcher: turns one URL into one {@linkcode FetchRecord}, whatever happens.
+ *
+ * One code path for every mode: it talks HTTP through green I/O (`openUrl`), which blocks
+ * the thread in the unpatched `blocking` mode and yields otherwise. It follows redirects
+ * itself (so it can keep the chain, detect loops and cap hops), streams the decoded body
+ * while counting bytes (a gzip bomb is cut at `maxBytes`, never buffered), measures time to
+ * headers, and retries network errors, timeouts, 408, 429 and 5xx with exponential backoff
+ * and jitter, honouring `Retry-After`. It never throws: failures become error records.
+ * @module
+ */
+import { openUrl, pause, type UrlResponse } from "../green/io.ts";
+import type { ErrorCode, FetchError, FetchRecord } from "./record.ts";
+import { stripControl } from "./sanitize.ts";
+import { extractTitle, isHtml } from "./title.ts";
+
+/** The project's version, sent in the default User-Agent. */
+export const VERSION = "0.1.0";
+
+/** Options of {@linkcode fetchUrl}. Times are seconds. */
+export interface FetchOptions {
+  /** Deadline of each HTTP request (headers and body), seconds. Default 30. */
+  timeout?: number;
+  /** Retries after the first attempt on network errors, timeouts, 408, 429, 5xx. Default 2. */
+  retries?: number;
+  /** Largest decoded body accepted, bytes; a bigger download is cut. Default 10 MiB. */
+  maxBytes?: number;
+  /** Most redirects followed. Default 10. */
+  maxRedirects?: number;
+  /** User-Agent header. Default `greencrawl/<version>`. */
+  userAgent?: string;
+  /** Extra request headers. */
+  headers?: [string, string][];
+  /** Use blocking (unpatched) I/O: the thread freezes during each request. Default false. */
+  blocking?: boolean;
+  /** Aborts the job (for example on Ctrl-C): the record says `aborted`. */
+  signal?: AbortSignal;
+  /** First backoff delay, seconds (doubles per retry, with jitter). Default 0.5. */
+  backoff?: number;
+  /** Longest wait before a retry, including `Retry-After`, seconds. Default 30. */
+  maxBackoff?: number;
+  /** Keep the HTML body (up to `maxBytes`) for link extraction. Default false. */
+  keepHtml?: boolean;
+}
+
+/** A record plus, with `keepHtml`, the HTML body that was read. */
+export interface FetchedPage {
+  /** The result record. */
+  record: FetchRecord;
+  /** The decoded HTML bytes when `keepHtml` was set and the page is HTML; else null. */
+  html: Uint8Array | null;
+}
+
+const MiB = 1024 * 1024;
+const TITLE_PREFIX = 256 * 1024;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** Default fetch options, as documented in `--help`. */
+export const FETCH_DEFAULTS: Required<
+  Pick<FetchOptions, "timeout" | "retries" | "maxBytes" | "maxRedirects" | "backoff" | "maxBackoff">
+> = {
+  timeout: 30,
+  retries: 2,
+  maxBytes: 10 * MiB,
+  maxRedirects: 10,
+  backoff: 0.5,
+  maxBackoff: 30,
+};
+
+/**
+ * Fetches one URL and reports it. Never throws.
+ *
+ * @example
+ * ```ts ignore
+ * import { fetchUrl } from "./fetch.ts";
+ * const r = await fetchUrl("http://127.0.0.1:8000/", { timeout: 5, retries: 0 });
+ * console.log(r.ok, r.status, r.bytes, r.timeMs);
+ * ```
+ */
+export async function fetchUrl(url: string, options: FetchOptions = {}): Promise<FetchRecord> {
+  return (await fetchPage(url, options)).record;
+}
+
+/**
+ * Like {@linkcode fetchUrl}, also returning the HTML body when `keepHtml` is set (the crawler
+ * extracts links from it).
+ *
+ * @example
+ * ```ts ignore
+ * import { fetchPage } from "./fetch.ts";
+ * const { record, html } = await fetchPage("http://127.0.0.1:8000/", { keepHtml: true });
+ * console.log(record.title, html?.length);
+ * ```
+ */
+export async function fetchPage(url: string, options: FetchOptions = {}): Promise<FetchedPage> {
+  const o = { ...FETCH_DEFAULTS, ...options };
+  const started = performance.now();
+  const record = emptyRecord(url);
+  let html: Uint8Array | null = null;
+  for (let attempt = 1;; attempt++) {
+    record.attempts = attempt;
+    const outcome = await attemptOnce(url, o, started);
+    Object.assign(record, outcome.fields);
+    record.error = outcome.error;
+    html = outcome.html;
+    const retryable = outcome.retryable && attempt <= o.retries && !o.signal?.aborted;
+    if (!retryable) break;
+    const delay = outcome.retryAfter ?? backoffDelay(o.backoff, attempt);
+    if (!(await pause(Math.min(delay, o.maxBackoff), o.blocking ?? false, o.signal))) {
+      record.error = { code: "aborted", message: "interrupted while waiting to retry" };
+      break;
+    }
+  }
+  record.ok = record.error === null;
+  record.timeMs = round(performance.now() - started);
+  return { record, html };
+}
+
+function emptyRecord(url: string): FetchRecord {
+  return {
+    url,
+    finalUrl: null,
+    status: null,
+    ok: false,
+    bytes: 0,
+    timeMs: 0,
+    ttfbMs: null,
+    startMs: 0,
+    queueMs: 0,
+    depth: 0,
+    parent: null,
+    contentType: null,
+    title: null,
+    redirects: 0,
+    redirectChain: [],
+    error: null,
+    attempts: 0,
+    worker: null,
+    line: null,
+    links: 0,
+  };
+}
+
+/** Full-jitter-free "equal jitter": half the exponential step is fixed, half random. */
+function backoffDelay(base: number, attempt: number): number {
+  const step = base * 2 ** (attempt - 1);
+  return step / 2 + Math.random() * step / 2;
+}
+
+interface Outcome {
+  fields: Partial<FetchRecord>;
+  error: FetchError | null;
+  retryable: boolean;
+  retryAfter: number | null;
+  html: Uint8Array | null;
+}
+
+type Settings = typeof FETCH_DEFAULTS & FetchOptions;
+
+/** One attempt: the request, its redirects and the body. */
+async function attemptOnce(url: string, o: Settings, started: number): Promise<Outcome> {
+  const fields: Partial<FetchRecord> = {
+    finalUrl: null,
+    status: null,
+    bytes: 0,
+    ttfbMs: null,
+    contentType: null,
+    title: null,
+    redirects: 0,
+    redirectChain: [],
+  };
+  const fail = (code: ErrorCode, message: string, retryable = false): Outcome => ({
+    fields,
+    error: { code, message: stripControl(message) },
+    retryable,
+    retryAfter: null,
+    html: null,
+  });
+  const chain: string[] = [];
+  let current = url;
+  let response: UrlResponse;
+  try {
+    while (true) {
+      response = await openUrl(current, {
+        method: "GET",
+        headers: requestHeaders(o),
+        redirect: "manual",
+        timeout: o.timeout,
+        signal: o.signal,
+      }, o.blocking ?? false);
+      fields.ttfbMs = round(performance.now() - started);
+      fields.status = response.status;
+      fields.finalUrl = current;
+      if (!REDIRECTS.has(response.status)) break;
+      await response.cancel();
+      const location = response.headers.get("location");
+      if (!location) {
+        return fail("bad-redirect", `HTTP ${response.status} without a Location header`);
+      }
+      let next: URL;
+      try {
+        next = new URL(location, current);
+      } catch {
+        return fail("bad-redirect", `unusable Location ${JSON.stringify(location.slice(0, 200))}`);
+      }
+      if (next.protocol !== "http:" && next.protocol !== "https:") {
+        return fail("bad-redirect", `redirect to unsupported scheme ${next.protocol}`);
+      }
+      next.hash = "";
+      chain.push(current);
+      fields.redirects = chain.length;
+      fields.redirectChain = [...chain];
+      if (chain.includes(next.href) || next.href === url) {
+        return fail("redirect-loop", `redirect loop back to ${next.href}`);
+      }
+      if (chain.length > o.maxRedirects) {
+        return fail("too-many-redirects", `more than ${o.maxRedirects} redirects`);
+      }
+      current = next.href;
+    }
+  } catch (error) {
+    return classify(error, o, fail);
+  }
+  const contentType = response.headers.get("content-type");
+  fields.contentType = contentType === null ? null : stripControl(contentType);
+  const body = await readBody(response, o, contentType, fields);
+  if (body.error) return classify(body.error, o, fail);
+  if (body.tooLarge) {
+    return fail("too-large", `body exceeds --max-bytes ${o.maxBytes} (stopped at ${fields.bytes})`);
+  }
+  const html = body.kept !== null && isHtml(contentType, body.kept) ? body.kept : null;
+  if (body.kept !== null) fields.title = extractTitle(body.kept, contentType);
+  const status = response.status;
+  if (status >= 400) {
+    const retryable = status === 408 || status === 429 || status >= 500;
+    return {
+      fields,
+      error: { code: "http", message: `HTTP ${status}` },
+      retryable,
+      retryAfter: retryable ? parseRetryAfter(response.headers.get("retry-after")) : null,
+      html: null,
+    };
+  }
+  return {
+    fields,
+    error: null,
+    retryable: false,
+    retryAfter: null,
+    html: o.keepHtml ? html : null,
+  };
+}
+
+function requestHeaders(o: Settings): Headers {
+  const headers = new Headers({ "user-agent": o.userAgent ?? `greencrawl/${VERSION}` });
+  for (const [name, value] of o.headers ?? []) headers.set(name, value);
+  return headers;
+}
+
+interface Body {
+  kept: Uint8Array | null;
+  tooLarge: boolean;
+  error: unknown;
+}
+
+/**
+ * Streams the body, counting decoded bytes; keeps a prefix for the title (or, with
+ * `keepHtml`, the whole body up to `maxBytes`). Stops as soon as `maxBytes` is exceeded.
+ */
+async function readBody(
+  response: UrlResponse,
+  o: Settings,
+  contentType: string | null,
+  fields: Partial<FetchRecord>,
+): Promise<Body> {
+  const limit = o.keepHtml ? o.maxBytes : TITLE_PREFIX;
+  const parts: Uint8Array[] = [];
+  let keptBytes = 0;
+  let sniffed: boolean | null = null;
+  let bytes = 0;
+  try {
+    for (let chunk = await response.readChunk(); chunk; chunk = await response.readChunk()) {
+      bytes += chunk.length;
+      fields.bytes = bytes;
+      if (bytes > o.maxBytes) {
+        await response.cancel();
+        return { kept: null, tooLarge: true, error: null };
+      }
+      if (sniffed === null) sniffed = isHtml(contentType, chunk);
+      if (sniffed && keptBytes < limit) {
+        const take = chunk.subarray(0, limit - keptBytes);
+        parts.push(take.slice());
+        keptBytes += take.length;
+      }
+    }
+  } catch (error) {
+    await response.cancel().catch(() => {});
+    return { kept: null, tooLarge: false, error };
+  }
+  return { kept: sniffed ? concat(parts, keptBytes) : null, tooLarge: false, error: null };
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Turns a thrown error into an error record: timeout, aborted or network. */
+function classify(
+  error: unknown,
+  o: Settings,
+  fail: (code: ErrorCode, message: string, retryable?: boolean) => Outcome,
+): Outcome {
+  if (o.signal?.aborted) return fail("aborted", "interrupted");
+  const name = (error as Error | undefined)?.name;
+  if (name === "TimeoutError") {
+    return fail("timeout", `no complete response within ${o.timeout} s`, true);
+  }
+  if (name === "AbortError") return fail("aborted", "request aborted");
+  if (name === "GreenletExit" || name === "Timeout") throw error; // green control flow, not I/O
+  return fail("network", networkMessage(error), true);
+}
+
+/** Deno's fetch errors nest causes; keep the most specific one-line reason. */
+function networkMessage(error: unknown): string {
+  let message = error instanceof Error ? error.message : String(error);
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  if (cause instanceof Error && cause.message) message = `${message}: ${cause.message}`;
+  message = message.replace(/error sending request .*?\): /, "");
+  return message.length > 300 ? `${message.slice(0, 297)}...` : message;
+}
+
+/**
+ * `Retry-After` as seconds (delta-seconds or an HTTP date); null when absent or unusable.
+ *
+ * @example
+ * ```ts
+ * import { parseRetryAfter } from "./fetch.ts";
+ * console.log(parseRetryAfter("2")); // 2
+ * ```
+ */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (value === null) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, (date - now) / 1000);
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

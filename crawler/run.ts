@@ -1,0 +1,185 @@
+/**
+ * The runner: green workers draining a shared frontier, as in the seeds' gevent examples.
+ *
+ * `concurrent` spawns N workers with yielding I/O; `sequential` runs one worker; `blocking`
+ * spawns the same N workers but with unpatched I/O, so the event loop freezes on each request
+ * and the run takes as long as sequential — gevent's pitfall, made visible.
+ * @module
+ */
+import { type Greenlet, spawn } from "../green/greenlet.ts";
+import { joinall, killall } from "../green/joinall.ts";
+import { Queue } from "../green/queue.ts";
+import { Semaphore } from "../green/semaphore.ts";
+import { type FetchOptions, fetchPage } from "./fetch.ts";
+import { type Frontier, type Job, ListFrontier } from "./frontier.ts";
+import type { FetchRecord } from "./record.ts";
+import type { ListEntry } from "./url_list.ts";
+
+/** How the work is scheduled. */
+export type Mode = "concurrent" | "sequential" | "blocking";
+
+/** The modes, in the order `--compare` runs them. */
+export const MODES: readonly Mode[] = ["sequential", "blocking", "concurrent"];
+
+/** Options of {@linkcode fetchAll}: fetch options plus scheduling and hooks. */
+export interface RunOptions extends FetchOptions {
+  /** Green workers (default 16; `sequential` always uses 1). */
+  concurrency?: number;
+  /** Scheduling mode (default `concurrent`). */
+  mode?: Mode;
+  /** Called by a worker when it takes a job (before the request). */
+  onStart?: (job: Job, worker: number) => void;
+  /** Called by the worker as soon as a record is complete (before it is yielded). */
+  onRecord?: (record: FetchRecord) => void;
+}
+
+/** What {@linkcode fetchAll} accepts: URLs, or parsed list entries (with line numbers). */
+export type RunInput = Iterable<string | ListEntry>;
+
+const END: unique symbol = Symbol("end");
+
+/** Workers used by a mode. */
+export function workersFor(mode: Mode, concurrency: number): number {
+  return mode === "sequential" ? 1 : Math.max(1, concurrency);
+}
+
+/**
+ * Fetches every input URL with green workers and yields one record per input line, in
+ * completion order. Invalid lines yield error records first; with `signal` aborted, in-flight
+ * jobs end as `aborted` records and queued ones are not started.
+ *
+ * @example
+ * ```ts ignore
+ * import { fetchAll } from "./run.ts";
+ * for await (const r of fetchAll(["http://127.0.0.1:8000/a"], { concurrency: 4 })) {
+ *   console.log(r.url, r.status, r.bytes, r.timeMs);
+ * }
+ * ```
+ */
+export async function* fetchAll(
+  input: RunInput,
+  options: RunOptions = {},
+): AsyncGenerator<FetchRecord> {
+  const valid: { url: string; line: number | null }[] = [];
+  const invalid: FetchRecord[] = [];
+  let position = 0;
+  for (const item of input) {
+    position++;
+    if (typeof item === "string") valid.push({ url: item, line: position });
+    else if ("url" in item) valid.push(item);
+    else invalid.push(invalidRecord(item));
+  }
+  for (const r of invalid) {
+    options.onRecord?.(r);
+    yield r;
+  }
+  yield* runFrontier(new ListFrontier(valid), options);
+}
+
+/**
+ * Runs workers over any {@linkcode Frontier} until it reports the end; yields records in
+ * completion order. Used by `fetchAll` (a URL list) and the crawler (discovered links).
+ *
+ * @example
+ * ```ts ignore
+ * import { ListFrontier } from "./frontier.ts";
+ * import { runFrontier } from "./run.ts";
+ * const f = new ListFrontier([{ url: "http://127.0.0.1:8000/", line: 1 }]);
+ * for await (const r of runFrontier(f, { mode: "sequential" })) console.log(r.ok);
+ * ```
+ */
+export async function* runFrontier(
+  frontier: Frontier,
+  options: RunOptions = {},
+  extract?: (record: FetchRecord, html: Uint8Array) => string[],
+): AsyncGenerator<FetchRecord> {
+  const mode = options.mode ?? "concurrent";
+  const count = workersFor(mode, options.concurrency ?? 16);
+  const fetchOptions: FetchOptions = {
+    ...options,
+    blocking: mode === "blocking",
+    keepHtml: extract !== undefined,
+  };
+  const started = performance.now();
+  const out = new Queue<FetchRecord | typeof END>();
+  // Blocking mode: JavaScript resumes every await in a microtask, so greenlets would interleave
+  // between the (truly blocking) steps of different requests and each job's clock would count
+  // the others' frozen time. gevent never switches without a green wait, so one job holds the
+  // "thread" from taking its URL to its record, as an unpatched greenlet does.
+  const thread = mode === "blocking" ? new Semaphore(1) : null;
+  const worker = async (id: number) => {
+    while (!options.signal?.aborted) {
+      await thread?.acquire();
+      try {
+        if (!(await work(id))) return;
+      } finally {
+        thread?.release();
+      }
+    }
+  };
+  const work = async (id: number): Promise<boolean> => {
+    const job = await frontier.next();
+    if (job === null) return false;
+    const takenAt = performance.now();
+    options.onStart?.(job, id);
+    const { record, html } = await fetchPage(job.url, fetchOptions);
+    record.startMs = round(takenAt - started);
+    record.queueMs = round(Math.max(0, takenAt - Math.max(job.queuedAt, started)));
+    record.depth = job.depth;
+    record.parent = job.parent;
+    record.line = job.line;
+    record.worker = id;
+    const links = html && extract ? extract(record, html) : [];
+    record.links = links.length;
+    frontier.done(job, links);
+    options.onRecord?.(record);
+    out.putNowait(record);
+    return true;
+  };
+  const workers: Greenlet<void>[] = [];
+  for (let id = 0; id < count; id++) workers.push(spawn(worker, id));
+  const watcher = spawn(async () => {
+    await joinall(workers);
+    out.putNowait(END);
+  });
+  try {
+    while (true) {
+      const item = await out.get();
+      if (item === END) break;
+      yield item;
+    }
+    const failed = workers.find((w) => !w.successful());
+    if (failed) throw failed.exception;
+  } finally {
+    await killall([...workers, watcher]);
+  }
+}
+
+function invalidRecord(entry: { line: number; input: string; error: string }): FetchRecord {
+  return {
+    url: entry.input,
+    finalUrl: null,
+    status: null,
+    ok: false,
+    bytes: 0,
+    timeMs: 0,
+    ttfbMs: null,
+    startMs: 0,
+    queueMs: 0,
+    depth: 0,
+    parent: null,
+    contentType: null,
+    title: null,
+    redirects: 0,
+    redirectChain: [],
+    error: { code: "invalid-url", message: entry.error },
+    attempts: 0,
+    worker: null,
+    line: entry.line,
+    links: 0,
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
