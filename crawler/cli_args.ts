@@ -1,0 +1,269 @@
+/**
+ * The command line: parsing, validation and `--help`.
+ *
+ * Parsed with `node:util`'s `parseArgs` (strict: unknown flags are errors). The design named
+ * `@std/cli`, which cannot be installed here (JSR is unreachable); `parseArgs` is built into
+ * Deno's Node compatibility, needs no download, and rejects unknown options, which
+ * `@std/cli`'s minimist-style parser silently accepts.
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { FETCH_DEFAULTS, VERSION } from "./fetch.ts";
+import type { Mode } from "./run.ts";
+
+/** Output formats. */
+export type Format = "text" | "ndjson" | "csv";
+
+/** Everything the command line can say, validated. */
+export interface CliOptions {
+  input: string; // a file path, or "-" for stdin
+  concurrency: number;
+  mode: Mode;
+  compare: boolean;
+  timeout: number;
+  retries: number;
+  maxBytes: number;
+  maxRedirects: number;
+  userAgent: string | undefined;
+  headers: [string, string][];
+  format: Format;
+  output: string | undefined;
+  quiet: boolean;
+}
+
+/** What parsing decided: run with options, or print text and exit. */
+export type CliAction =
+  | { kind: "run"; options: CliOptions }
+  | { kind: "print"; text: string }
+  | { kind: "usage-error"; message: string };
+
+/** Thrown for any unusable argument; the CLI prints its message and exits with 2. */
+export class UsageError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** `--help` text. */
+export const HELP =
+  `greencrawl ${VERSION}: fetch a list of URLs with green workers and report bytes and time per URL.
+
+Usage:
+  deno run --allow-net --allow-read cli.ts [options] <urls-file | ->
+
+Input: one URL per line (UTF-8, BOM and CRLF accepted); blank lines and lines starting
+with # are skipped; each line is one job (duplicates are fetched again). A line that is
+not an absolute http(s) URL becomes an error record and a warning naming its line.
+Use - to read the list from standard input.
+
+Scheduling:
+  -c, --concurrency <n>   green workers (default 16)
+  --mode <mode>           concurrent: N workers, I/O yields (default)
+                          sequential: one worker, one URL after another
+                          blocking:   N workers, but unpatched I/O freezes the event
+                                      loop on every request: as slow as sequential
+  --compare               run the list sequential, blocking, then concurrent, and print
+                          wall time, sum of per-URL times, overlap and speedup
+
+Requests:
+  --timeout <seconds>     deadline per request, headers and body (default ${FETCH_DEFAULTS.timeout})
+  --retries <n>           retries on network errors, timeouts, 408, 429, 5xx, with
+                          exponential backoff and jitter; Retry-After is honoured
+                          (default ${FETCH_DEFAULTS.retries})
+  --max-bytes <size>      largest decoded body; bigger downloads are cut and reported
+                          (default 10MiB; accepts 500000, 512k, 10MiB, 1G)
+  --max-redirects <n>     redirects followed per URL (default ${FETCH_DEFAULTS.maxRedirects})
+  -A, --user-agent <ua>   User-Agent header (default greencrawl/${VERSION})
+  -H, --header <h>        extra header 'Name: value' (repeatable)
+
+Output:
+  --format <f>            text (default): "GET: <url>" as a worker takes a URL,
+                            "<n> bytes received from <url>. time: <s>" as it ends,
+                            then a summary
+                          ndjson: one JSON object per input line, nothing else on stdout
+                          csv: the same fields as columns, with a header row
+  -o, --output <file>     write the records there instead of stdout
+  -q, --quiet             no summary, no warnings (errors still go to stderr)
+  -h, --help              this text
+  --version               the version
+
+Exit codes: 0 every URL ok; 1 some URLs failed (network error, timeout, HTTP >= 400,
+invalid line); 2 usage or input error; 130 interrupted (Ctrl-C: finished records are
+written, in-flight requests aborted, the summary printed).
+
+Permissions: --allow-net (or --allow-net=host1,host2 to pin the hosts) and --allow-read
+for the list file; -o also needs --allow-write=<file>.
+
+Examples:
+  deno run --allow-net --allow-read cli.ts urls.txt
+  deno run --allow-net --allow-read cli.ts --compare -c 50 urls.txt
+  deno run --allow-net --allow-read cli.ts --format ndjson urls.txt > records.ndjson
+`;
+
+const MODES_ALLOWED: readonly Mode[] = ["concurrent", "sequential", "blocking"];
+const FORMATS: readonly Format[] = ["text", "ndjson", "csv"];
+
+/**
+ * Parses the command line; never throws (usage problems come back as `usage-error`).
+ *
+ * @example
+ * ```ts
+ * import { parseCli } from "./cli_args.ts";
+ * const action = parseCli(["-c", "4", "urls.txt"]);
+ * if (action.kind === "run") console.log(action.options.concurrency); // 4
+ * ```
+ */
+export function parseCli(args: string[]): CliAction {
+  try {
+    return parse(args);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { kind: "usage-error", message };
+  }
+}
+
+function parse(args: string[]): CliAction {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      concurrency: { type: "string", short: "c" },
+      mode: { type: "string" },
+      compare: { type: "boolean" },
+      timeout: { type: "string" },
+      retries: { type: "string" },
+      "max-bytes": { type: "string" },
+      "max-redirects": { type: "string" },
+      "user-agent": { type: "string", short: "A" },
+      header: { type: "string", short: "H", multiple: true },
+      format: { type: "string" },
+      output: { type: "string", short: "o" },
+      quiet: { type: "boolean", short: "q" },
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean" },
+    },
+  });
+  if (values.help) return { kind: "print", text: HELP };
+  if (values.version) return { kind: "print", text: `greencrawl ${VERSION}\n` };
+  if (positionals.length === 0) {
+    throw new UsageError("missing <urls-file> (use - for standard input; --help for usage)");
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `expected one <urls-file>, got ${positionals.length}: ${positionals.join(" ")}`,
+    );
+  }
+  const mode = (values.mode ?? "concurrent") as Mode;
+  if (!MODES_ALLOWED.includes(mode)) {
+    throw new UsageError(`--mode must be one of ${MODES_ALLOWED.join(", ")}, got ${values.mode}`);
+  }
+  const format = (values.format ?? "text") as Format;
+  if (!FORMATS.includes(format)) {
+    throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got ${values.format}`);
+  }
+  return {
+    kind: "run",
+    options: {
+      input: positionals[0],
+      concurrency: integer("--concurrency", values.concurrency, 16, 1, 100_000),
+      mode,
+      compare: values.compare ?? false,
+      timeout: seconds("--timeout", values.timeout, FETCH_DEFAULTS.timeout),
+      retries: integer("--retries", values.retries, FETCH_DEFAULTS.retries, 0, 100),
+      maxBytes: byteSize("--max-bytes", values["max-bytes"], FETCH_DEFAULTS.maxBytes),
+      maxRedirects: integer(
+        "--max-redirects",
+        values["max-redirects"],
+        FETCH_DEFAULTS.maxRedirects,
+        0,
+        1000,
+      ),
+      userAgent: values["user-agent"],
+      headers: (values.header ?? []).map(header),
+      format,
+      output: values.output,
+      quiet: values.quiet ?? false,
+    },
+  };
+}
+
+function integer(
+  flag: string,
+  text: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < min || n > max) {
+    throw new UsageError(
+      `${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`,
+    );
+  }
+  return n;
+}
+
+function seconds(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isFinite(n) || n <= 0 || n > 86_400) {
+    throw new UsageError(
+      `${flag} must be a number of seconds above 0 (e.g. 2.5), got ${JSON.stringify(text)}`,
+    );
+  }
+  return n;
+}
+
+const UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  kb: 1000,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1000 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1000 ** 3,
+  gib: 1024 ** 3,
+};
+
+/**
+ * Parses a byte size such as `500000`, `512k`, `10MiB` or `1G` (k/M/G are binary; kB/MB/GB
+ * decimal).
+ *
+ * @example
+ * ```ts
+ * import { byteSize } from "./cli_args.ts";
+ * console.log(byteSize("--max-bytes", "10MiB", 0)); // 10485760
+ * ```
+ */
+export function byteSize(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
+  if (!m || unit === undefined || Number(m[1]) * unit < 1) {
+    throw new UsageError(
+      `${flag} must be a size like 500000, 512k or 10MiB, got ${JSON.stringify(text)}`,
+    );
+  }
+  return Math.floor(Number(m[1]) * unit);
+}
+
+function header(text: string): [string, string] {
+  const i = text.indexOf(":");
+  const name = i > 0 ? text.slice(0, i).trim() : "";
+  const value = i > 0 ? text.slice(i + 1).trim() : "";
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+    throw new UsageError(`--header must look like 'Name: value', got ${JSON.stringify(text)}`);
+  }
+  // deno-lint-ignore no-control-regex
+  if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value)) {
+    throw new UsageError(`--header value must not contain control characters: ${name}`);
+  }
+  return [name, value];
+}

@@ -1,0 +1,115 @@
+/**
+ * Where the CLI writes: records to stdout or `-o file` in the chosen format, warnings and
+ * machine-format summaries to stderr. Every string reaching a terminal went through the
+ * formatters' `stripControl`.
+ * @module
+ */
+import type { Format } from "./cli_args.ts";
+import { csvHeader, formatCsv } from "./format_csv.ts";
+import { formatNdjson } from "./format_ndjson.ts";
+import { formatRecord, formatStart, formatSummary } from "./format_text.ts";
+import type { Job } from "./frontier.ts";
+import type { FetchRecord } from "./record.ts";
+import { stripControl } from "./sanitize.ts";
+import type { RunSummary } from "./stats.ts";
+
+const encoder = new TextEncoder();
+
+/** A synchronous line writer (sync so lines keep their order even while I/O blocks). */
+export interface LineWriter {
+  /** Writes one line (a newline is added). */
+  line(text: string): void;
+  /** Flushes and closes (stdout/stderr are left open). */
+  close(): void;
+}
+
+/**
+ * Writes lines to a Deno writer synchronously; after a broken pipe it goes quiet and calls
+ * `onBroken` once (so `| head` ends the run instead of crashing it).
+ *
+ * @example
+ * ```ts
+ * import { syncWriter } from "./output.ts";
+ * const out = syncWriter(Deno.stdout);
+ * out.line("hello");
+ * ```
+ */
+export function syncWriter(
+  target: { writeSync(p: Uint8Array): number; close?(): void },
+  onBroken?: () => void,
+): LineWriter {
+  let broken = false;
+  return {
+    line(text: string) {
+      if (broken) return;
+      let bytes = encoder.encode(text + "\n");
+      try {
+        while (bytes.length > 0) bytes = bytes.subarray(target.writeSync(bytes));
+      } catch (error) {
+        if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+        broken = true;
+        onBroken?.();
+      }
+    },
+    close() {
+      if (target !== Deno.stdout && target !== Deno.stderr) target.close?.();
+    },
+  };
+}
+
+/** What the run reports, in the chosen format. */
+export interface RecordOutput {
+  /** A worker took a job (text: `GET: <url>`). */
+  start(job: Job): void;
+  /** A record is complete. */
+  record(record: FetchRecord): void;
+  /** The run is over. */
+  summary(summary: RunSummary): void;
+  /** A warning for the user (stderr, unless quiet). */
+  warn(message: string): void;
+}
+
+/**
+ * Builds the output for `format`: records to `records`, notes to `notes` (stderr).
+ *
+ * @example
+ * ```ts
+ * import { recordOutput, syncWriter } from "./output.ts";
+ * const out = recordOutput("ndjson", syncWriter(Deno.stdout), syncWriter(Deno.stderr), false);
+ * out.warn("line 3: not an absolute URL");
+ * ```
+ */
+export function recordOutput(
+  format: Format,
+  records: LineWriter,
+  notes: LineWriter,
+  quiet: boolean,
+  summaryToRecords = format === "text",
+): RecordOutput {
+  let headerDone = false;
+  return {
+    start(job) {
+      if (format === "text") records.line(formatStart(job.url));
+    },
+    record(r) {
+      if (format === "text") records.line(formatRecord(r));
+      else if (format === "ndjson") records.line(formatNdjson(r));
+      else {
+        if (!headerDone) records.line(csvHeader());
+        headerDone = true;
+        records.line(formatCsv(r));
+      }
+    },
+    summary(s) {
+      if (format === "csv" && !headerDone) records.line(csvHeader());
+      headerDone = true;
+      if (quiet) return;
+      const text = formatSummary(s);
+      if (summaryToRecords) records.line(`\n${text}`);
+      else notes.line(text);
+    },
+    warn(message) {
+      if (!quiet) notes.line(`warning: ${stripControl(message)}`);
+    },
+  };
+}
