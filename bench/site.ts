@@ -34,7 +34,7 @@ export {
   TRAP_START,
 } from "./site/graph.ts";
 export { parseRobots, type RobotsRules } from "./site/robots.ts";
-export { contentTypeOf, staticFiles } from "./site/static.ts";
+export { contentTypeOf, staticFiles, type StaticResult } from "./site/static.ts";
 
 /** Options of {@linkcode startSite}: the site's shape plus how to serve it. */
 export interface StartOptions extends SiteOptions {
@@ -64,7 +64,7 @@ export interface RequestStats {
 
 /** A site serving on 127.0.0.1, as returned by {@linkcode startSite}. */
 export interface RunningSite {
-  /** Base URL without trailing slash, e.g. `http://127.0.0.1:41234`. */
+  /** Base URL without trailing slash, e.g. `http://127.0.0.1:41234` (no `:80` on port 80). */
   readonly url: string;
   /** The port it listens on. */
   readonly port: number;
@@ -146,14 +146,16 @@ export async function startSite(opts: StartOptions = {}): Promise<RunningSite> {
   let sitemap: Uint8Array<ArrayBuffer> | null = null;
   let origin = "";
 
+  const htmlHeaders = { "content-type": HTML }; // shared: the hot path allocates no headers
   const answer = (
     status: number,
     body: Uint8Array<ArrayBuffer> | null,
     type: string,
-    extra?: HeadersInit,
+    extra?: Record<string, string>,
   ) => {
     statuses[status] = (statuses[status] ?? 0) + 1;
-    return new Response(body, { status, headers: { "content-type": type, ...extra } });
+    const headers = type === HTML && !extra ? htmlHeaders : { "content-type": type, ...extra };
+    return new Response(body, { status, headers });
   };
 
   function synthetic(pathname: string): Response {
@@ -223,7 +225,7 @@ export async function startSite(opts: StartOptions = {}): Promise<RunningSite> {
   }, handler);
   await listening.promise;
   const boundPort = server.addr.port;
-  origin = `http://127.0.0.1:${boundPort}`;
+  origin = boundPort === 80 ? "http://127.0.0.1" : `http://127.0.0.1:${boundPort}`;
   let closing: Promise<void> | null = null;
 
   return {

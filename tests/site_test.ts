@@ -10,6 +10,7 @@ import { fileURLToPath as fromFileUrl } from "node:url";
 import assert from "node:assert/strict";
 
 const SITE_TS = fromFileUrl(new URL("../bench/site.ts", import.meta.url));
+const ROBOTS_EXAMPLE = fromFileUrl(new URL("../bench/site/robots-example.txt", import.meta.url));
 const FIXTURE = fromFileUrl(new URL("../bench/site/fixture", import.meta.url));
 const ORIGIN = "http://127.0.0.1:8080";
 
@@ -165,6 +166,17 @@ Deno.test("every href form resolves to an existing page; off-site links leave th
   for (const s of ["mailto:", "javascript:", "tel:", "http:", "https:"]) {
     assert.ok(schemes.has(s), `off-site links should include ${s}`);
   }
+  // On port 80 the origin has no port, and some hrefs spell the default port out.
+  let spelled = 0;
+  for (const path of paths) {
+    for (const { href, target } of site.anchorsOf(path, "http://127.0.0.1")!) {
+      if (target === null) continue;
+      const url = new URL(href, "http://127.0.0.1" + path);
+      assert.equal(url.origin + url.pathname, "http://127.0.0.1" + target, href);
+      if (href.includes(":80/")) spelled++;
+    }
+  }
+  assert.ok(spelled > 0, "some hrefs should say :80");
   assert.equal(site.has("/p/300"), false);
   assert.equal(site.has("/p/0"), false); // "/" is page 0's one canonical path
   assert.equal(site.has("/p/07"), false);
@@ -274,6 +286,28 @@ Deno.test("the served pages match the graph, and a crawl fetches each page once"
     const stats = await (await fetch(s.url + "/__stats?paths=1")).json();
     assert.equal(stats.requests, 60);
     assert.equal(stats.paths["/"], 1);
+  });
+});
+
+Deno.test("a robots.txt file is served and obeyed by reachable()", async () => {
+  await withSite({ pages: 30, links: 4, robots: ROBOTS_EXAMPLE }, async (s) => {
+    const text = await Deno.readTextFile(ROBOTS_EXAMPLE);
+    assert.equal((await get(s.url + "/robots.txt")).text, text);
+    const reach = s.site!.reachable();
+    assert.ok(!reach.has("/p/1") && !reach.has("/p/12") && reach.has("/p/2"));
+    // Blocked pages are not fetched, so pages only linked from them drop out too.
+    const allowed = (p: string) => !/^\/p\/1/.test(p);
+    const expect = new Set(["/"]);
+    const queue = [0];
+    while (queue.length > 0) {
+      for (const t of s.site!.linksOf(queue.shift()!)) {
+        if (!allowed(t) || expect.has(t)) continue;
+        expect.add(t);
+        queue.push(t === "/" ? 0 : Number(t.slice(3)));
+      }
+    }
+    assert.deepEqual(reach, expect);
+    assert.ok(reach.size <= 19);
   });
 });
 

@@ -202,8 +202,8 @@ function hrefFor(form: Form, from: string, to: string, origin: string, n: number
       return "../".repeat(up + 1) + to.slice(1);
     case "fragment":
       return to + "#s" + (n % 7);
-    case "upper":
-      return "HTTP://" + host.toUpperCase() + to;
+    case "upper": // on port 80 also spell out the default port
+      return "HTTP://" + host.toUpperCase() + (host.includes(":") ? "" : ":80") + to;
     case "protocol":
       return "//" + host + to;
     case "dots": {
