@@ -1,0 +1,76 @@
+/**
+ * URL canonicalisation: the key of the crawler's seen-set, so each page is fetched once.
+ *
+ * The WHATWG URL parser does most of the work: it lower-cases the scheme and host, converts IDN
+ * hosts to punycode, normalises numeric IPv4 forms (`http://0x7f.1/` → `127.0.0.1`), removes the
+ * default port (`:80` for http, `:443` for https), resolves `.`/`..` segments (also `%2e`) and
+ * percent-encodes spaces and non-ASCII. On top of that {@linkcode canonicalUrl}:
+ *
+ * - drops the fragment (`#top` never reaches the server);
+ * - drops an empty query (`/a?` → `/a`);
+ * - normalises percent-escapes in path and query: hex digits upper-cased (`%2f` → `%2F`), and
+ *   escapes of unreserved characters (`A-Z a-z 0-9 - . _ ~`) decoded (`%7E` → `~`), as RFC 3986
+ *   §6.2.2 allows. Escapes of reserved characters (`%2F`, `%3F`, `%26`, `%3D` …) are kept,
+ *   because decoding them changes the URL's meaning.
+ *
+ * Query parameters are **not** sorted (Scrapy and Crawlee do sort): `?b=1&a=2` and `?a=2&b=1`
+ * are different requests to servers that read parameters in order (repeated keys, signed URLs,
+ * routers keyed on the first parameter), and fetching one page twice is cheaper than missing one.
+ * @module
+ */
+
+const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
+
+/**
+ * Normalise the percent-escapes in a URL component: upper-case hex, decode unreserved
+ * characters, leave everything else (malformed `%zz` too) as it was.
+ *
+ * @example
+ * ```ts
+ * normalizePercentEncoding("/a%7eb/%2f?q=%e2%82%ac"); // "/a~b/%2F?q=%E2%82%AC"
+ * ```
+ */
+export function normalizePercentEncoding(text: string): string {
+  if (!text.includes("%")) return text;
+  return text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => {
+    const ch = String.fromCharCode(parseInt(hex, 16));
+    return UNRESERVED.test(ch) ? ch : `%${hex.toUpperCase()}`;
+  });
+}
+
+/**
+ * The canonical form of an absolute URL (see the module doc for the rules).
+ *
+ * @throws {TypeError} when `input` is not an absolute URL.
+ * @example
+ * ```ts
+ * canonicalUrl("HTTP://Example.COM:80/a/./b/../c?#frag"); // "http://example.com/a/c"
+ * canonicalUrl("https://example.com/%7euser/?q=%2f");      // "https://example.com/~user/?q=%2F"
+ * ```
+ */
+export function canonicalUrl(input: string | URL): string {
+  const url = new URL(input); // a copy, also when given a URL: the caller's object is not changed
+  url.hash = "";
+  if (url.search === "") url.search = ""; // serialises "/a?" as "/a"
+  const { href, pathname, search } = url;
+  const prefix = href.slice(0, href.length - pathname.length - search.length);
+  return prefix + normalizePercentEncoding(pathname) + normalizePercentEncoding(search);
+}
+
+/**
+ * Like {@linkcode canonicalUrl}, but resolves `input` against `base` and returns null instead of
+ * throwing when the result is not a valid URL.
+ *
+ * @example
+ * ```ts
+ * tryCanonicalUrl("../x#y", "http://h/a/b/"); // "http://h/a/x"
+ * tryCanonicalUrl("http://[bad/");            // null
+ * ```
+ */
+export function tryCanonicalUrl(input: string | URL, base?: string | URL): string | null {
+  try {
+    return canonicalUrl(base === undefined ? input : new URL(input, base));
+  } catch {
+    return null;
+  }
+}
