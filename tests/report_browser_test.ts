@@ -6,7 +6,9 @@
  * them (sequential, blocking and concurrent, plus a small concurrency sweep); the records become
  * a report that is opened from disk. Checked: one row per record, no request leaves the page,
  * hovering a bar shows its URL, a hostile URL stays inert, and 10,000 rows render in < 2 s.
- * Screenshots go to tests/artifacts/ (GREENCRAWL_UPDATE_DOCS=1 also writes docs/report.png).
+ * The compare report and screenshots go to tests/artifacts/. GREENCRAWL_UPDATE_DOCS=1 also writes
+ * docs/report.png; shrink it before committing (Debian's pngquant keeps it under 300 KB):
+ * `pngquant --quality=60-90 --speed 1 --force --output docs/report.png docs/report.png`.
  *
  * Skipped, with the reason printed, when /usr/bin/chromium is missing (apt-get install -y
  * chromium), playwright-core cannot be loaded or Chromium cannot start, or a permission is
@@ -24,7 +26,8 @@ import fs from "node:fs";
 import type { FetchRecord } from "../crawler/record.ts";
 import { renderReport, type ReportRun, type SweepPoint } from "../crawler/report_html.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
+/** Debian's Chromium; GREENCRAWL_CHROMIUM names another binary. */
+const CHROMIUM = envOr("GREENCRAWL_CHROMIUM", "/usr/bin/chromium");
 const PLAYWRIGHT_VERSION = "1.65.1";
 const CHROMIUM_ARGS = [
   "--headless",
@@ -36,6 +39,13 @@ const CHROMIUM_ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
+function envOr(name: string, fallback: string): string {
+  if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
+    return fallback;
+  }
+  return Deno.env.get(name) || fallback;
+}
+
 const ARTIFACTS = new URL("./artifacts/", import.meta.url);
 const DOCS_PNG = new URL("../docs/report.png", import.meta.url);
 
@@ -466,7 +476,7 @@ Deno.test({
       );
       ok(concurrent.wallMs < sequential.wallMs, "the concurrent run is faster");
 
-      const comparePath = `${tmp}/compare.html`;
+      const comparePath = new URL("report-compare.html", ARTIFACTS).pathname;
       await Deno.writeTextFile(
         comparePath,
         renderReport([sequential, blocking, concurrent], {
@@ -503,7 +513,7 @@ Deno.test({
         await page.screenshot({ path: new URL("report-compare.png", ARTIFACTS).pathname });
 
         // the picture for the docs: the top of the page with a tooltip on the concurrent run
-        if (Deno.env.get("GREENCRAWL_UPDATE_DOCS") === "1") {
+        if (envOr("GREENCRAWL_UPDATE_DOCS", "") === "1") {
           await hover(page, 2, `${server.base}/stream?i=1`);
           await page.screenshot({ path: DOCS_PNG.pathname, fullPage: true });
         }

@@ -80,7 +80,7 @@ export function renderSweep(sweep: readonly SweepPoint[]): string {
     out.push(
       `<line x1="${ML}" x2="${W - MR}" y1="${f1(y)}" y2="${f1(y)}" stroke="#edf0f4"/>`,
       `<text x="${ML - 8}" y="${f1(y + 4)}" text-anchor="end">${
-        fmtRps(rpsTop * (1 - k / 4))
+        fmtTick(rpsTop * (1 - k / 4))
       }</text>`,
       `<text x="${W - MR + 8}" y="${f1(y + 4)}">${
         fmtTickMs(wallTop * (1 - k / 4), wallTop)
