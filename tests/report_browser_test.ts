@@ -421,12 +421,14 @@ async function open(page: PwPage, file: string): Promise<{ wallMs: number; rende
 
 const fileUrl = (path: string) => new URL(`file://${path}`).href;
 
-async function hover(page: PwPage, run: number, url: string): Promise<string> {
+/** Moves the mouse onto the URL's bar (in the URL rows, or in its worker's lane) → tooltip text. */
+async function hover(page: PwPage, run: number, url: string, lane = false): Promise<string> {
   const row = await page.evaluate(
     `window.greencrawl.find(${run}, ${JSON.stringify(url)})`,
   ) as number;
   ok(row >= 0, `row for ${url}`);
-  const at = await page.evaluate(`window.greencrawl.locate(${run}, ${row})`) as {
+  const fn = lane ? "locateLane" : "locate";
+  const at = await page.evaluate(`window.greencrawl.${fn}(${run}, ${row})`) as {
     x: number;
     y: number;
   };
@@ -508,6 +510,9 @@ Deno.test({
         const tipEvil = await hover(page, 2, evil);
         ok(tipEvil.includes(evil), `tooltip shows the hostile URL as text: ${tipEvil}`);
         strictEqual(await page.evaluate(`document.scripts.length`), 2);
+        const slow = `${server.base}/slow?i=1`;
+        const tipLane = await hover(page, 2, slow, true);
+        ok(tipLane.includes(slow), `worker lane tooltip shows the URL: ${tipLane}`);
         const hang = await hover(page, 2, `${server.base}/hang`);
         ok(hang.includes("timeout"), hang);
         await page.screenshot({ path: new URL("report-compare.png", ARTIFACTS).pathname });

@@ -324,6 +324,18 @@ Deno.test("report: network text cannot inject HTML or script", () => {
   ok(css.length > 0 && !/@import|url\(|@font-face/i.test(css));
 });
 
+Deno.test("report: bad numbers do not break the time axis", () => {
+  const data = dataOf(renderReport([
+    record({ startMs: Number.NaN, timeMs: 30 }),
+    record({ startMs: -5, timeMs: Number.POSITIVE_INFINITY, ttfbMs: Number.NaN }),
+    record({ startMs: 10, timeMs: 40 }),
+  ]));
+  strictEqual(data.tMax, 50);
+  deepStrictEqual(data.runs[0].cols.start, [0, 0, 10]);
+  deepStrictEqual(data.runs[0].cols.time, [30, 0, 40]);
+  deepStrictEqual(data.runs[0].cols.ttfb, [20, 0, 20]);
+});
+
 Deno.test("report: escape helpers", () => {
   strictEqual(
     escapeHtml(`<a href="x" title='y'>&`),

@@ -199,7 +199,8 @@ export const CLIENT_JS = String.raw`
       if (w >= 0) this.byLane[this.laneOf.get(w)].push(i);
     }
     var L = p.workers.length;
-    this.laneH = L === 0 ? 0 : Math.max(2, Math.min(16, Math.floor(200 / L)));
+    // 16 px lanes up to 15 workers, then thinner so that all lanes fit in 240 px
+    this.laneH = L === 0 ? 0 : Math.min(16, 240 / L);
     this.viewH = Math.min(HEAD + this.n * ROW, MAX_VIEW);
     this.inner.style.height = (HEAD + this.n * ROW) + "px";
     this.scroll.style.height = this.viewH + "px";
@@ -221,13 +222,13 @@ export const CLIENT_JS = String.raw`
   Run.prototype.drawLanes = function () {
     var L = this.p.workers.length;
     var width = this.lanes.parentElement.clientWidth;
-    var top = AXIS + 4, h = AXIS + 8 + L * this.laneH;
+    var top = AXIS + 4, h = Math.ceil(AXIS + 8 + L * this.laneH);
     var ctx = sizeCanvas(this.lanes, width, h);
     grid(ctx, AXIS, h, this);
     axis(ctx, 0, AXIS, this, width);
     ctx.font = FONT;
     ctx.textBaseline = "middle";
-    var bh = Math.max(1, this.laneH - (this.laneH >= 6 ? 2 : 0));
+    var bh = this.laneH >= 6 ? this.laneH - 2 : Math.max(0.5, this.laneH);
     for (var k = 0; k < L; k++) {
       var y = top + k * this.laneH;
       var w = this.p.workers[k];
@@ -258,7 +259,7 @@ export const CLIENT_JS = String.raw`
       var label = L + " workers";
       ctx.fillText(label, GUTTER - 16 - ctx.measureText(label).width, top + (L * this.laneH) / 2);
     }
-    if (hover && hover.run === this && hover.lane) {
+    if (hover && hover.run === this && this.c.worker[hover.i] >= 0) {
       var hi = hover.i, hy = top + this.laneOf.get(this.c.worker[hi]) * this.laneH;
       ctx.strokeStyle = "#141a26";
       ctx.lineWidth = 1.5;
@@ -373,6 +374,14 @@ export const CLIENT_JS = String.raw`
   }
   function pin() {
     if (!hover) return;
+    if (!pinned && hover.lane) {
+      // a click on a worker's bar brings its row into the URL list
+      var r = hover.run, rowTop = hover.i * ROW, view = r.viewH - HEAD;
+      if (rowTop < r.scroll.scrollTop || rowTop + ROW > r.scroll.scrollTop + view) {
+        r.scroll.scrollTop = Math.max(0, rowTop - view / 2);
+        r.drawRows();
+      }
+    }
     pinned = pinned ? null : hover;
     tip.classList.toggle("pinned", !!pinned);
     var hint = tip.querySelector(".hint");
@@ -464,6 +473,16 @@ export const CLIENT_JS = String.raw`
       var c = byRi[ri].c;
       for (var i = 0; i < c.url.length; i++) if (S[c.url[i]] === url) return i;
       return -1;
+    },
+    locateLane: function (ri, i) {
+      var r = byRi[ri], c = r.c;
+      r.sec.scrollIntoView({ block: "center" });
+      var rect = r.lanes.getBoundingClientRect();
+      var x0 = X(c.start[i]), x1 = Math.max(X(c.start[i] + c.time[i]) - 1, x0 + 1);
+      return {
+        x: rect.left + (x0 + x1) / 2,
+        y: rect.top + AXIS + 4 + (r.laneOf.get(c.worker[i]) + 0.5) * r.laneH,
+      };
     },
     locate: function (ri, i) {
       var r = byRi[ri];

@@ -82,6 +82,8 @@ export interface PackedReport {
 }
 
 const round1 = (x: number): number => (Number.isFinite(x) ? Math.round(x * 10) / 10 : 0);
+/** Times on the axis: finite, not negative, 0.1 ms resolution. */
+const time1 = (x: number): number => Math.max(0, round1(x));
 
 /**
  * Packs runs for the page. Strings are cleaned of control characters and capped so the blob
@@ -117,7 +119,7 @@ export function packRuns(runs: readonly ReportRun[]): PackedReport {
   const packed = runs.map((run, i): PackedRun => {
     const rows = run.records
       .map((r, k) => ({ r, k }))
-      .sort((a, b) => a.r.startMs - b.r.startMs || a.k - b.k)
+      .sort((a, b) => time1(a.r.startMs) - time1(b.r.startMs) || a.k - b.k)
       .map((x) => x.r);
     const cols: PackedColumns = {
       url: [],
@@ -143,10 +145,10 @@ export function packRuns(runs: readonly ReportRun[]): PackedReport {
     function pushRow(c: PackedColumns, r: FetchRecord) {
       c.url.push(intern(r.url, urlCap));
       c.final.push(r.finalUrl !== null && r.finalUrl !== r.url ? intern(r.finalUrl, urlCap) : -1);
-      c.start.push(round1(r.startMs));
-      c.queue.push(round1(r.queueMs));
-      c.ttfb.push(r.ttfbMs === null ? -1 : round1(r.ttfbMs));
-      c.time.push(round1(r.timeMs));
+      c.start.push(time1(r.startMs));
+      c.queue.push(time1(r.queueMs));
+      c.ttfb.push(r.ttfbMs === null ? -1 : time1(r.ttfbMs));
+      c.time.push(time1(r.timeMs));
       c.worker.push(r.worker ?? -1);
       c.status.push(r.status ?? -1);
       c.bytes.push(r.bytes);
@@ -159,13 +161,13 @@ export function packRuns(runs: readonly ReportRun[]): PackedReport {
       c.title.push(intern(r.title, textCap));
       c.type.push(intern(r.contentType, 80));
       if (r.worker !== null) workers.add(r.worker);
-      tMax = Math.max(tMax, r.startMs + r.timeMs);
+      tMax = Math.max(tMax, time1(r.startMs) + time1(r.timeMs));
     }
-    tMax = Math.max(tMax, run.wallMs);
+    tMax = Math.max(tMax, time1(run.wallMs));
     return {
       label: cleanText(run.label, 80),
       concurrency: run.concurrency,
-      wallMs: round1(run.wallMs),
+      wallMs: time1(run.wallMs),
       speedup: ups[i],
       workers: [...workers].sort((a, b) => a - b),
       cols,
