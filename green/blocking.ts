@@ -280,9 +280,14 @@ export async function openUrlAsync(
 /** How long to wait for the worker to acknowledge a cancellation before replacing it. */
 const ACK_WAIT_MS = 5000;
 
+/** A (reassembled) frame from the worker. */
 interface Frame {
   kind: number;
   payload: Uint8Array;
+  /** The body ended with this frame. */
+  end: boolean;
+  /** HEAD: length of the JSON part (-1: all of it). */
+  jsonLen: number;
 }
 
 const decoder = new TextDecoder();
@@ -363,17 +368,19 @@ class Channel {
   }
 
   /** Takes the frame out of the buffer if one is there. */
-  #take(): { id: number; kind: number; more: boolean; payload: Uint8Array } | null {
+  #take(): (Frame & { id: number; more: boolean }) | null {
     const ctrl = this.#ctrl;
     if (Atomics.load(ctrl, L.STATE) !== 1) return null;
     const id = ctrl[L.ID];
     const kind = ctrl[L.KIND];
     const len = ctrl[L.LEN];
     const more = ctrl[L.MORE] === 1;
+    const end = ctrl[L.END] === 1;
+    const jsonLen = ctrl[L.JSON_LEN];
     const payload = this.#data.slice(0, len); // a copy: the buffer is reused at once
     Atomics.store(ctrl, L.STATE, 0);
     Atomics.notify(ctrl, L.STATE);
-    return { id, kind, more, payload };
+    return { id, kind, more, end, jsonLen, payload };
   }
 
   /** Waits (frozen) for a frame answering `id`; null when `deadline` passes first. */
@@ -405,7 +412,7 @@ class Channel {
       this.abandon(cmd.id);
       throw new TimedOut(cmd.id);
     }
-    if (!f.more) return { kind: f.kind, payload: f.payload };
+    if (!f.more) return f;
     const parts = [f.payload];
     let total = f.payload.length;
     while (f.more) {
@@ -418,7 +425,7 @@ class Channel {
       parts.push(f.payload);
       total += f.payload.length;
     }
-    return { kind: f.kind, payload: concat(parts, total) };
+    return { kind: f.kind, payload: concat(parts, total), end: f.end, jsonLen: -1 };
   }
 
   /** Cancels operation `id` without waiting for an answer (for the garbage-collection hook). */
@@ -452,6 +459,7 @@ function getChannel(): Channel {
 /** Cancels the worker's side of a response that was garbage-collected with its body open. */
 const unfinished = new FinalizationRegistry<number>((id) => channel?.drop(id));
 
+/** "open": the worker still holds the body; "ended": it was all received (maybe not all read). */
 type BlockingState = "open" | "ended" | "cancelled" | "failed";
 
 class BlockingUrlResponse implements UrlResponse {
@@ -460,17 +468,22 @@ class BlockingUrlResponse implements UrlResponse {
   readonly headers: Headers;
   #state: BlockingState;
   #error: unknown = undefined;
+  /** Body bytes received but not yet returned by readChunk(). */
+  #buffered: Uint8Array | null;
 
   constructor(
     readonly id: number,
-    head: { status: number; url: string; headers: [string, string][]; body: boolean },
+    head: { status: number; url: string; headers: [string, string][] },
+    initial: Uint8Array,
+    ended: boolean,
     readonly deadline: number | undefined,
     readonly signal: AbortSignal | undefined,
   ) {
     this.status = head.status;
     this.url = head.url;
     this.headers = new Headers(head.headers);
-    this.#state = head.body ? "open" : "ended";
+    this.#buffered = initial.length > 0 ? initial : null;
+    this.#state = ended ? "ended" : "open";
     if (this.#state === "open") unfinished.register(this, id, this);
   }
 
@@ -484,12 +497,19 @@ class BlockingUrlResponse implements UrlResponse {
   #release(state: BlockingState, error?: unknown): void {
     this.#state = state;
     this.#error = error;
+    if (state !== "ended") this.#buffered = null;
     unfinished.unregister(this);
   }
 
   #readChunkSync(): Uint8Array | null {
     switch (this.#state) {
-      case "ended":
+      case "ended": {
+        // Everything was received: like a fetch body that is already closed, the rest is
+        // readable whatever happens to the signal or the deadline now.
+        const chunk = this.#buffered;
+        this.#buffered = null;
+        return chunk;
+      }
       case "cancelled":
         return null;
       case "failed":
@@ -499,6 +519,16 @@ class BlockingUrlResponse implements UrlResponse {
       const reason = this.signal.reason;
       this.close("failed", reason);
       throw reason;
+    }
+    if (this.deadline !== undefined && performance.now() >= this.deadline) {
+      const err = timeoutError();
+      this.close("failed", err);
+      throw err;
+    }
+    if (this.#buffered) {
+      const chunk = this.#buffered;
+      this.#buffered = null;
+      return chunk;
     }
     const ch = getChannel();
     let f: Frame;
@@ -512,10 +542,8 @@ class BlockingUrlResponse implements UrlResponse {
     }
     switch (f.kind) {
       case L.KIND_CHUNK:
-        return f.payload;
-      case L.KIND_END:
-        this.#release("ended");
-        return null;
+        if (f.end) this.#release("ended");
+        return f.payload.length > 0 ? f.payload : null;
       case L.KIND_ERROR: {
         const err = reviveError(JSON.parse(decoder.decode(f.payload)));
         this.#release("failed", err);
@@ -579,8 +607,16 @@ function openUrlBlockingSync(url: string | URL, options: OpenOptions): UrlRespon
     ch.abandon(id);
     throw new TypeError(`blocking worker sent an unexpected frame kind ${f.kind}`);
   }
-  const head = JSON.parse(decoder.decode(f.payload));
-  return new BlockingUrlResponse(id, head, deadline, options.signal);
+  const jsonLen = f.jsonLen < 0 ? f.payload.length : f.jsonLen;
+  const head = JSON.parse(decoder.decode(f.payload.subarray(0, jsonLen)));
+  return new BlockingUrlResponse(
+    id,
+    head,
+    f.payload.subarray(jsonLen),
+    f.end,
+    deadline,
+    options.signal,
+  );
 }
 
 /**

@@ -18,7 +18,7 @@
  *   frame (id, kind, length, payload), sets `STATE` to 1 and notifies; main copies it out, sets
  *   `STATE` back to 0 and notifies. There is at most one frame in the buffer at a time.
  * - Every command but `drop` is answered by exactly one frame: `open` → HEAD or ERROR; `read` →
- *   CHUNK, END or ERROR; `more` → the next part of a HEAD/ERROR frame too large for the buffer;
+ *   CHUNK or ERROR; `more` → the next part of a HEAD/ERROR frame too large for the buffer;
  *   `cancel` → ACK (always, even for an id the worker no longer knows). `drop` cancels without an
  *   answer; main sends it when a response object was garbage-collected with its body unfinished,
  *   at a moment when it is not waiting for anything.
@@ -32,6 +32,12 @@
  *   main (so the next chunk is usually ready when main asks), keeps the unsent rest of a chunk
  *   larger than the buffer, and holds nothing else: a 20 MB body never sits in the worker as a
  *   whole; the rest waits in the connection (TCP flow control), as it would for a socket.
+ * - Frames are coalesced to save round trips, each of which costs two thread wake-ups: a HEAD
+ *   frame carries the body bytes that are already there when the headers arrive, and a CHUNK
+ *   frame carries every chunk that is already there (up to the buffer size); either is flagged
+ *   `END` when the body is known to be complete. Whether a read is "already there" is probed by
+ *   racing it against a few microtask turns: fetch resolves reads of buffered data that fast. A
+ *   small response therefore costs a single round trip: headers, body and end in one frame.
  *
  * @module
  */
@@ -60,12 +66,16 @@ export const LAYOUT = {
   LEN: 3,
   /** Slot: 1 when the payload continues in further frames (main sends `more`). */
   MORE: 4,
-  /** Frame kind: response head, JSON `{status, url, headers, body}` (`body`: false when none). */
+  /** Slot: 1 when the body ended with this HEAD or CHUNK frame (the operation is over). */
+  END: 5,
+  /** Slot: in a HEAD frame, the length of the JSON part; body bytes follow it. -1 when the
+   * frame is one part of a split head: then the whole (reassembled) payload is JSON. */
+  JSON_LEN: 6,
+  /** Frame kind: response head, JSON `{status, url, headers}`, then the body bytes that were
+   * already available (possibly all of them, with `END` set). */
   KIND_HEAD: 1,
-  /** Frame kind: raw body bytes (already decoded by fetch). */
+  /** Frame kind: raw body bytes (already decoded by fetch); empty only when `END` is set. */
   KIND_CHUNK: 2,
-  /** Frame kind: end of body (no payload). */
-  KIND_END: 3,
   /** Frame kind: an error, JSON of a serialized error (see `SerializedError`). */
   KIND_ERROR: 4,
   /** Frame kind: acknowledgement of `cancel` (no payload). */
@@ -158,21 +168,35 @@ export function blockingWorkerMain(port: WorkerPort, sab: SharedArrayBuffer, L: 
     id: number;
     ac: AbortController;
     reader: ReadableStreamDefaultReader<Uint8Array> | null;
-    /** The read started ahead of main's request (settled, never rejects). */
+    /** The read started ahead of main's request (settled, never rejects); null at the end. */
     next: Promise<ReadResult> | null;
-    /** The unsent rest of a chunk larger than the data area. */
+    /** The unsent rest of a chunk that did not fit in the last frame. */
     leftover: Uint8Array | null;
+    /** A body error met after some data was gathered: sent on the next `read`. */
+    failed: { error: unknown } | null;
+  }
+  /** Body bytes gathered for one frame. */
+  interface Gathered {
+    parts: Uint8Array[];
+    size: number;
+    end: boolean;
   }
 
   const ctrl = new Int32Array(sab, 0, L.CTRL_INTS);
   const data = new Uint8Array(sab, L.DATA_OFFSET, L.DATA_BYTES);
   const encoder = new TextEncoder();
+  const NOT_READY = Symbol("not ready");
   /** Open operations by id: one per response whose body main has not finished. */
   const ops = new Map<number, Op>();
-  /** The unsent rest of a HEAD/ERROR payload, sent on `more`. */
+  /** The unsent rest of a split HEAD/ERROR payload, sent on `more`. */
   let pendingOut: { id: number; kind: number; bytes: Uint8Array; off: number } | null = null;
 
-  function writeFrame(id: number, kind: number, payload: Uint8Array, more: boolean): void {
+  function writeFrame(
+    id: number,
+    kind: number,
+    parts: Uint8Array[],
+    flags: { more?: boolean; end?: boolean; jsonLen?: number } = {},
+  ): void {
     // Main always drains the buffer while it waits for an answer, and it waits for the answer of
     // every command it sends, so the slot empties quickly. The bound only guards against a main
     // thread that is gone.
@@ -180,22 +204,29 @@ export function blockingWorkerMain(port: WorkerPort, sab: SharedArrayBuffer, L: 
     while (Atomics.load(ctrl, L.STATE) !== 0) {
       if (Atomics.wait(ctrl, L.STATE, 1, 1000) === "timed-out" && ++waited >= 60) return;
     }
-    data.set(payload, 0);
+    let len = 0;
+    for (const part of parts) {
+      data.set(part, len);
+      len += part.length;
+    }
     ctrl[L.ID] = id;
     ctrl[L.KIND] = kind;
-    ctrl[L.LEN] = payload.length;
-    ctrl[L.MORE] = more ? 1 : 0;
+    ctrl[L.LEN] = len;
+    ctrl[L.MORE] = flags.more ? 1 : 0;
+    ctrl[L.END] = flags.end ? 1 : 0;
+    ctrl[L.JSON_LEN] = flags.jsonLen ?? 0;
     Atomics.store(ctrl, L.STATE, 1);
     Atomics.notify(ctrl, L.STATE);
   }
 
+  /** Sends a JSON-ish payload, split over several frames when it exceeds the data area. */
   function sendBytes(id: number, kind: number, bytes: Uint8Array): void {
     if (bytes.length <= L.DATA_BYTES) {
-      writeFrame(id, kind, bytes, false);
+      writeFrame(id, kind, [bytes], { jsonLen: -1 });
       return;
     }
     pendingOut = { id, kind, bytes, off: L.DATA_BYTES };
-    writeFrame(id, kind, bytes.subarray(0, L.DATA_BYTES), true);
+    writeFrame(id, kind, [bytes.subarray(0, L.DATA_BYTES)], { more: true, jsonLen: -1 });
   }
 
   function serializeError(e: unknown, depth = 0): SerializedError {
@@ -223,19 +254,67 @@ export function blockingWorkerMain(port: WorkerPort, sab: SharedArrayBuffer, L: 
     );
   }
 
-  function finish(op: Op): void {
-    ops.delete(op.id);
-    op.reader?.releaseLock();
+  /** `p`'s result if it settles within a few microtask turns, else NOT_READY. */
+  function probe(p: Promise<ReadResult>): Promise<ReadResult | typeof NOT_READY> {
+    let tick: Promise<typeof NOT_READY> = Promise.resolve(NOT_READY);
+    for (let i = 0; i < 8; i++) tick = tick.then((v) => v);
+    return Promise.race([p, tick]);
   }
 
-  function sendChunk(op: Op, chunk: Uint8Array): void {
-    if (chunk.length > L.DATA_BYTES) {
-      op.leftover = chunk.subarray(L.DATA_BYTES);
-      chunk = chunk.subarray(0, L.DATA_BYTES);
-    } else {
-      op.leftover = null;
+  function finish(op: Op): void {
+    ops.delete(op.id);
+    try {
+      op.reader?.releaseLock();
+    } catch {
+      // A read is still pending: nothing to release it from.
     }
-    writeFrame(op.id, L.KIND_CHUNK, chunk, false);
+  }
+
+  /**
+   * Gathers up to `room` body bytes. With `wait`, waits for at least one byte (or the end, or an
+   * error); otherwise takes only what is already there. Returns null if the operation was
+   * cancelled meanwhile. A read error ends the gathering and is left in `op.failed`.
+   */
+  async function gather(op: Op, room: number, wait: boolean): Promise<Gathered | null> {
+    const g: Gathered = { parts: [], size: 0, end: false };
+    const take = (v: Uint8Array) => {
+      if (g.size + v.length > room) {
+        op.leftover = v.subarray(room - g.size);
+        v = v.subarray(0, room - g.size);
+      } else {
+        op.leftover = null;
+      }
+      g.parts.push(v);
+      g.size += v.length;
+    };
+    if (op.leftover) take(op.leftover);
+    while (g.size < room && !op.failed) {
+      if (!op.next || !op.reader) {
+        g.end = true;
+        break;
+      }
+      let r: ReadResult | typeof NOT_READY;
+      if (wait && g.size === 0) {
+        r = await op.next;
+      } else {
+        r = await probe(op.next);
+        if (r === NOT_READY) break;
+      }
+      if (ops.get(op.id) !== op) return null; // cancelled meanwhile
+      if (!r.ok) {
+        op.next = null;
+        op.failed = { error: r.error };
+        break;
+      }
+      if (r.done) {
+        op.next = null;
+        g.end = true;
+        break;
+      }
+      op.next = readAhead(op.reader);
+      if (r.value && r.value.length > 0) take(r.value);
+    }
+    return g;
   }
 
   async function open(cmd: Extract<WorkerCommand, { t: "open" }>): Promise<void> {
@@ -247,6 +326,7 @@ export function blockingWorkerMain(port: WorkerPort, sab: SharedArrayBuffer, L: 
       reader: null,
       next: null,
       leftover: null,
+      failed: null,
     };
     ops.set(op.id, op);
     let resp: Response;
@@ -270,16 +350,18 @@ export function blockingWorkerMain(port: WorkerPort, sab: SharedArrayBuffer, L: 
     if (resp.body) {
       op.reader = resp.body.getReader();
       op.next = readAhead(op.reader);
-    } else {
-      ops.delete(op.id); // nothing more to read: the operation ends with its head
     }
-    const head = {
-      status: resp.status,
-      url: resp.url,
-      headers: [...resp.headers],
-      body: resp.body !== null,
-    };
-    sendBytes(op.id, L.KIND_HEAD, encoder.encode(JSON.stringify(head)));
+    const json = encoder.encode(
+      JSON.stringify({ status: resp.status, url: resp.url, headers: [...resp.headers] }),
+    );
+    if (json.length > L.DATA_BYTES) {
+      sendBytes(op.id, L.KIND_HEAD, json); // a huge head travels alone; the body follows on `read`
+      return;
+    }
+    const g = await gather(op, L.DATA_BYTES - json.length, false);
+    if (!g) return;
+    if (g.end) finish(op);
+    writeFrame(op.id, L.KIND_HEAD, [json, ...g.parts], { end: g.end, jsonLen: json.length });
   }
 
   async function read(id: number): Promise<void> {
@@ -291,34 +373,15 @@ export function blockingWorkerMain(port: WorkerPort, sab: SharedArrayBuffer, L: 
       );
       return;
     }
-    if (op.leftover) {
-      sendChunk(op, op.leftover);
+    const g = await gather(op, L.DATA_BYTES, true);
+    if (!g) return;
+    if (g.size === 0 && op.failed) {
+      finish(op);
+      sendError(id, op.failed.error);
       return;
     }
-    for (;;) {
-      if (!op.reader || !op.next) {
-        finish(op);
-        writeFrame(id, L.KIND_END, new Uint8Array(0), false);
-        return;
-      }
-      const r = await op.next;
-      if (ops.get(op.id) !== op) return; // cancelled meanwhile
-      if (!r.ok) {
-        op.next = null;
-        finish(op);
-        sendError(id, r.error);
-        return;
-      }
-      if (r.done) {
-        op.next = null;
-        continue; // → END
-      }
-      op.next = readAhead(op.reader);
-      if (r.value && r.value.length > 0) {
-        sendChunk(op, r.value);
-        return;
-      }
-    }
+    if (g.end) finish(op);
+    writeFrame(id, L.KIND_CHUNK, g.parts, { end: g.end });
   }
 
   function more(id: number): void {
@@ -332,7 +395,7 @@ export function blockingWorkerMain(port: WorkerPort, sab: SharedArrayBuffer, L: 
     p.off = end;
     const last = end >= p.bytes.length;
     if (last) pendingOut = null;
-    writeFrame(id, p.kind, part, !last);
+    writeFrame(id, p.kind, [part], { more: !last, jsonLen: -1 });
   }
 
   function cancelOp(op: Op): void {
@@ -360,7 +423,7 @@ export function blockingWorkerMain(port: WorkerPort, sab: SharedArrayBuffer, L: 
           const op = ops.get(cmd.id);
           if (op) cancelOp(op);
           if (pendingOut && pendingOut.id === cmd.id) pendingOut = null;
-          if (cmd.t === "cancel") writeFrame(cmd.id, L.KIND_ACK, new Uint8Array(0), false);
+          if (cmd.t === "cancel") writeFrame(cmd.id, L.KIND_ACK, []);
           break;
         }
       }

@@ -52,6 +52,7 @@ const isTypeError = (e: unknown) => e instanceof TypeError;
 
 const SERVER_SOURCE = `
 const stops = new Set();
+const progress = new Map(); // /big?id=X: bytes the server has produced so far
 const stopAll = () => { for (const f of stops) f(); stops.clear(); };
 const sleep = (ms, signal) => new Promise((resolve) => {
   let t;
@@ -71,8 +72,10 @@ async function handler(req) {
     case "/redirect": return new Response(null, { status: 302, headers: { location: "/ok" } });
     case "/headers": return Response.json(Object.fromEntries(req.headers));
     case "/bigheader": return new Response("x", { headers: { "x-big": "a".repeat(100000) } });
+    case "/progress": return new Response(String(progress.get(u.searchParams.get("id")) ?? -1));
     case "/big": {
       const total = q("bytes", 0);
+      const id = u.searchParams.get("id");
       let sent = 0;
       return new Response(new ReadableStream({
         type: "bytes",
@@ -82,6 +85,7 @@ async function handler(req) {
           const b = new Uint8Array(n);
           for (let i = 0; i < n; i++) b[i] = pattern(sent + i);
           sent += n;
+          if (id) progress.set(id, sent);
           c.enqueue(b);
         },
       }), { headers: { "content-length": String(total) } });
@@ -306,6 +310,21 @@ Deno.test("a 20 MB body streams intact through the blocking worker", async () =>
     assert(chunks >= total / (64 * 1024), `${chunks} chunks`);
     assertEquals(await r.readChunk(), null, "readChunk after the end");
     await r.cancel(); // harmless after the end
+  });
+});
+
+Deno.test("the worker does not buffer an unread body: the server is held back", async () => {
+  await withServer(async ({ base }) => {
+    const total = 20 * 1024 * 1024;
+    const r = await openUrlBlocking(`${base}/big?bytes=${total}&id=held`);
+    assert((await r.readChunk()) !== null, "first chunk");
+    await turn(300); // plenty of time for a worker that reads ahead without limit
+    const progress = await openUrlAsync(`${base}/progress?id=held`);
+    const produced = Number(new TextDecoder().decode(await progress.read()));
+    // Only socket buffers and one chunk of read-ahead may hold data: far less than the body.
+    assert(produced > 0 && produced < total / 2, `server produced ${produced} of ${total} bytes`);
+    await r.cancel();
+    await turn(50);
   });
 });
 
