@@ -21,7 +21,7 @@ export interface Report {
  * Runs `fn` with the failure handler replaced by one that records reports; always restores the
  * previous handler. Returns the reports seen while `fn` ran.
  */
-export async function captureFailures(fn: () => Promise<void> | void): Promise<Report[]> {
+export async function captureFailures(fn: () => unknown): Promise<Report[]> {
   const reports: Report[] = [];
   const restore = setFailureHandler((_g, error, description) => {
     reports.push({ error, description });
