@@ -534,6 +534,43 @@ Deno.test({
         await page.close();
       });
 
+      await t.step("odd shapes render without page errors", async () => {
+        const wide = synthetic(1_500, 300);
+        const crawl = synthetic(40, 4);
+        crawl.label = "crawl";
+        crawl.records.forEach((r, i) => {
+          r.depth = i % 3;
+          if (i % 10 === 0) r.worker = null; // never ran (e.g. an invalid URL)
+        });
+        const path = `${tmp}/odd.html`;
+        await Deno.writeTextFile(
+          path,
+          renderReport([
+            { label: "empty", concurrency: 2, wallMs: 0, records: [] },
+            wide,
+            crawl,
+          ]),
+        );
+        const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
+        const w = watch(page);
+        await open(page, path);
+        const rows = await page.evaluate(
+          `[...document.querySelectorAll("[data-rows]")].map((e) => Number(e.dataset.rows))`,
+        ) as number[];
+        strictEqual(rows.join(","), "0,1500,40");
+        const tip = await hover(page, 2, crawl.records[10].url);
+        ok(tip.includes("worker") && tip.includes("none"), tip);
+        const tipWide = await hover(page, 1, wide.records[700].url, true);
+        ok(tipWide.includes(wide.records[700].url), tipWide);
+        await page.screenshot({
+          path: new URL("report-odd.png", ARTIFACTS).pathname,
+          fullPage: true,
+        });
+        strictEqual(w.errors.length, 0, w.errors.join("\n"));
+        strictEqual(w.requests.filter((u) => u !== fileUrl(path)).length, 0);
+        await page.close();
+      });
+
       await t.step("10,000 synthetic rows render in < 2 s", async () => {
         const big = synthetic(10_000, 64);
         const path = `${tmp}/big.html`;

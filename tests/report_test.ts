@@ -132,8 +132,16 @@ Deno.test("report: one data row per record, runs labelled, speedup against seque
 
 Deno.test("report: speedups without a sequential run use the first run", () => {
   deepStrictEqual(speedups([{ label: "c=1", wallMs: 800 }, { label: "c=8", wallMs: 100 }]), [1, 8]);
-  deepStrictEqual(speedups([{ label: "a", wallMs: 0 }, { label: "b", wallMs: 10 }]), [null, null]);
+  deepStrictEqual(speedups([{ label: "a", wallMs: 0 }, { label: "b", wallMs: 0 }]), [null, null]);
   deepStrictEqual(speedups([]), []);
+  // an empty first run is no baseline
+  deepStrictEqual(
+    speedups([{ label: "empty", wallMs: 0 }, { label: "b", wallMs: 10 }, {
+      label: "c",
+      wallMs: 5,
+    }]),
+    [null, 1, 2],
+  );
 });
 
 Deno.test("report: percentiles are nearest-rank", () => {

@@ -457,7 +457,10 @@ export const CLIENT_JS = String.raw`
   function layout() {
     var minW = Infinity;
     runs.forEach(function (r) { minW = Math.min(minW, r.scroll.clientWidth); });
-    plotR = Math.max(GUTTER + 120, (isFinite(minW) ? minW : 800) - RIGHT);
+    var w = isFinite(minW) ? minW : 800;
+    // the URL column gives way on narrow screens
+    GUTTER = Math.round(Math.max(170, Math.min(290, w * 0.26)));
+    plotR = Math.max(GUTTER + 120, w - RIGHT);
     runs.forEach(function (r) { r.draw(); });
   }
   layout();

@@ -141,9 +141,9 @@ export function renderCompare(runs: readonly RunView[]): string {
   }).join("\n");
   return `<section class="card">
 <h2>Wall time, one scale</h2>
-<div class="sub" style="margin-bottom:10px">Same URLs, same server: only the way the workers share the queue differs. Speedup is against <b>${
+<div class="sub" style="margin-bottom:10px">Each run's wall time on one scale. Speedup = wall time of <b>${
     escapeHtml(runs.find((r) => r.isBaseline)?.label ?? "")
-  }</b>.</div>
+  }</b> ÷ wall time of the run.</div>
 <div class="compare">
 ${rows}
 </div>
@@ -162,7 +162,7 @@ ${rows}
  * ```
  */
 export function renderRunHeader(run: RunView, compare: boolean): string {
-  const badge = !compare
+  const badge = !compare || (!run.isBaseline && run.speedup === null)
     ? ""
     : run.isBaseline
     ? `<span class="speed base">baseline</span>`

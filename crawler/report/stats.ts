@@ -160,17 +160,20 @@ function hostOf(url: string): string | null {
 
 /**
  * The index of the run every speedup is measured against: the first run labelled
- * `"sequential"` (any case), otherwise the first run.
+ * `"sequential"` (any case), otherwise the first run with a wall time, otherwise the first run.
  *
  * @example
  * ```ts
  * import { baselineIndex } from "./stats.ts";
- * baselineIndex([{ label: "concurrent" }, { label: "Sequential" }]); // 1
+ * baselineIndex([{ label: "concurrent", wallMs: 90 }, { label: "Sequential", wallMs: 800 }]); // 1
+ * baselineIndex([{ label: "empty", wallMs: 0 }, { label: "c=8", wallMs: 120 }]); // 1
  * ```
  */
-export function baselineIndex(runs: readonly Pick<ReportRun, "label">[]): number {
+export function baselineIndex(runs: readonly Pick<ReportRun, "label" | "wallMs">[]): number {
   const i = runs.findIndex((r) => r.label.trim().toLowerCase() === "sequential");
-  return i >= 0 ? i : 0;
+  if (i >= 0) return i;
+  const timed = runs.findIndex((r) => r.wallMs > 0);
+  return timed >= 0 ? timed : 0;
 }
 
 /**
