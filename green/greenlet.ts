@@ -3,7 +3,8 @@
  * function with a kill switch.
  *
  * Behaviours kept from gevent (see `shared/reference/gevent-and-std.md` §1.2–1.7):
- * - `spawn` only schedules: the function starts when the spawner next awaits.
+ * - `spawn` only schedules: the function starts on the hub's next turn, once the spawner
+ *   waits for real (an `await` of a settled promise is not enough, as in gevent).
  * - `join()` never throws the greenlet's error; `get()` re-raises it.
  * - A default kill counts as success: `value` is the `GreenletExit` instance.
  * - A greenlet killed before it ran never runs its function.
@@ -20,7 +21,7 @@
  * - Every method that waits returns a promise: `await g.join()`.
  * @module
  */
-import { block, current, RawGreenlet, reportFailure } from "./hub.ts";
+import { block, current, RawGreenlet, reportFailure, schedule } from "./hub.ts";
 import type { Waitable } from "./waitable.ts";
 import { Timeout } from "./timeout.ts";
 
@@ -166,11 +167,11 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
     return (this.#controller ??= new AbortController()).signal;
   }
 
-  /** Schedules the greenlet; it starts when the current code next awaits. */
+  /** Schedules the greenlet; it starts on the hub's next turn (see `schedule`). */
   start(): void {
     if (this.#started || this.#dead) return;
     this.#started = true;
-    queueMicrotask(() => this.#run());
+    schedule(() => this.#run());
   }
 
   /** Schedules the greenlet to start after `seconds`. */
@@ -244,8 +245,11 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
 
   #addLink(target: LinkTarget<T>, kind: LinkKind): void {
     const link = { target, kind };
-    if (this.#dead) queueMicrotask(() => this.#notify(link));
-    else (this.#links ??= []).push(link);
+    if (!this.#dead) (this.#links ??= []).push(link);
+    // After death: a callback link spawns its greenlet now (it starts on a later turn, FIFO);
+    // a raw link or a result object is notified on a later turn. Never synchronously.
+    else if (kind !== "raw" && typeof target === "function") this.#notify(link);
+    else schedule(() => this.#notify(link));
   }
 
   /** Runs `callback(this)` in a new greenlet once this one is dead, whatever the outcome. */

@@ -11,12 +11,18 @@
  *    wait, join, pool spawn, green I/O) waits through {@linkcode block}. A kill or a `Timeout`
  *    then rejects exactly the wait the greenlet is blocked in, so its `finally` blocks run, as
  *    when gevent throws into a greenlet.
- * 3. **Failures are reported, never fatal.** {@linkcode reportFailure} prints gevent's
+ * 3. **Switches happen on the event loop, not between microtasks.** Greenlet starts and
+ *    `sleep(0)` go through {@linkcode schedule}: one `setImmediate` each, FIFO.
+ *    A greenlet therefore runs until it meets a real wait (a timer, I/O, a green primitive
+ *    that is not ready), as in gevent; an `await` of a settled promise does not hand control
+ *    to another greenlet, which is what makes unpatched (blocking) I/O behave as in Python.
+ * 4. **Failures are reported, never fatal.** {@linkcode reportFailure} prints gevent's
  *    "... failed with X" line instead of letting an unhandled rejection kill the process.
  *
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { setImmediate } from "node:timers";
 
 const storage = new AsyncLocalStorage<RawGreenlet>();
 const NONE: unique symbol = Symbol("none");
@@ -124,6 +130,29 @@ export const MAIN: RawGreenlet = new RawGreenlet("main");
  */
 export function current(): RawGreenlet {
   return storage.getStore() ?? MAIN;
+}
+
+/**
+ * Runs `callback` in its own turn of the event loop, after every callback scheduled before it
+ * (FIFO), with timers and I/O able to run in between. Its own turn matters: the microtasks of
+ * one greenlet (the continuations of its `await`s on settled promises) all run before the next
+ * scheduled greenlet starts, so a greenlet switches only where it really waits.
+ *
+ * @example
+ * ```ts
+ * import { schedule } from "./hub.ts";
+ * schedule(() => console.log("second"));
+ * console.log("first");
+ * ```
+ */
+export function schedule(callback: () => void): void {
+  setImmediate(() => {
+    try {
+      callback();
+    } catch (error) {
+      reportFailure(MAIN, error, "scheduled callback");
+    }
+  });
 }
 
 /** Resolves or rejects a {@linkcode block}ed wait; returns an optional clean-up function. */

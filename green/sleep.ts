@@ -1,15 +1,14 @@
 /**
  * `sleep(seconds)`: the green yield.
  *
- * `sleep(0)` yields one macrotask turn (Node's `setImmediate`, about 4 µs), so every other
- * ready greenlet runs once and due timers and finished I/O get their turn, as gevent's
- * `sleep(0)` does. A microtask (`await null`) would starve timers and I/O, and `setTimeout(0)`
+ * `sleep(0)` yields one turn of the hub's ready queue (one `setImmediate` per batch, a few µs),
+ * so every other ready greenlet runs once and due timers and finished I/O get their turn, as
+ * gevent's `sleep(0)` does. A microtask (`await null`) would starve timers and I/O, and `setTimeout(0)`
  * costs ~2 ms once Deno clamps it. `sleep(s > 0)` is a timer. Both are interruptible by a
  * kill or a `Timeout`.
  * @module
  */
-import { clearImmediate, setImmediate } from "node:timers";
-import { block } from "./hub.ts";
+import { block, schedule } from "./hub.ts";
 
 /**
  * Suspends the current greenlet for `seconds` (default 0: one fair round-robin turn).
@@ -28,8 +27,9 @@ import { block } from "./hub.ts";
 export function sleep(seconds = 0): Promise<void> {
   if (!(seconds > 0)) {
     return block<void>((resolve) => {
-      const id = setImmediate(resolve);
-      return () => clearImmediate(id);
+      let live = true;
+      schedule(() => live && resolve());
+      return () => (live = false);
     });
   }
   return block<void>((resolve) => {
