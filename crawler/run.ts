@@ -9,7 +9,6 @@
 import { type Greenlet, spawn } from "../green/greenlet.ts";
 import { joinall, killall } from "../green/joinall.ts";
 import { Queue } from "../green/queue.ts";
-import { Semaphore } from "../green/semaphore.ts";
 import { type FetchOptions, fetchPage } from "./fetch.ts";
 import { type Frontier, type Job, ListFrontier } from "./frontier.ts";
 import type { FetchRecord } from "./record.ts";
@@ -102,20 +101,8 @@ export async function* runFrontier(
   };
   const started = performance.now();
   const out = new Queue<FetchRecord | typeof END>();
-  // Blocking mode: JavaScript resumes every await in a microtask, so greenlets would interleave
-  // between the (truly blocking) steps of different requests and each job's clock would count
-  // the others' frozen time. gevent never switches without a green wait, so one job holds the
-  // "thread" from taking its URL to its record, as an unpatched greenlet does.
-  const thread = mode === "blocking" ? new Semaphore(1) : null;
   const worker = async (id: number) => {
-    while (!options.signal?.aborted) {
-      await thread?.acquire();
-      try {
-        if (!(await work(id))) return;
-      } finally {
-        thread?.release();
-      }
-    }
+    while (!options.signal?.aborted && await work(id));
   };
   const work = async (id: number): Promise<boolean> => {
     const job = await frontier.next();
