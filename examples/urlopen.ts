@@ -23,9 +23,8 @@
  *         about 0.3 s in all; `-----`; the same three one by one (GET, received, GET, ...);
  *         then the total time (about 0.3 + 0.45 s).
  *         With --unpatched, io.urlopen blocks the thread, so the "concurrent" part also runs one
- *         download after the other in spawn order (slow, fast, mid) and takes about 0.45 s.
- *         (gevent prints GET/received pairs there; greencrawl currently starts spawned
- *         greenlets on a microtask, so the three GET lines may still come first.)
+ *         download after the other in spawn order (slow, fast, mid), GET/received pairs as
+ *         in gevent, and takes about 0.45 s.
  */
 import { parseArgs } from "node:util";
 import { io, joinall, monkey, spawn } from "../mod.ts";

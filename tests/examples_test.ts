@@ -164,8 +164,8 @@ test("urlopen: patched, all GETs first, then completion order fast → mid → s
 // start: the output interleaves although the timing blocks. Enable once green/ starts greenlets
 // on a macrotask (checked: with setImmediate in Greenlet.start both orders come out as in gevent).
 Deno.test({
-  name: "unpatched code runs each greenlet to its end, as in gevent (known gap in green/)",
-  ignore: true,
+  name: "unpatched code runs each greenlet to its end, as in gevent",
+
   sanitizeOps: true,
   sanitizeResources: true,
   async fn() {
