@@ -41,13 +41,15 @@ export interface FetchOptions {
   maxBackoff?: number;
   /** Keep the HTML body (up to `maxBytes`) for link extraction. Default false. */
   keepHtml?: boolean;
+  /** Keep the body whatever its type (up to `maxBytes`), e.g. robots.txt. Default false. */
+  keepAny?: boolean;
 }
 
 /** A record plus, with `keepHtml`, the HTML body that was read. */
 export interface FetchedPage {
   /** The result record. */
   record: FetchRecord;
-  /** The decoded HTML bytes when `keepHtml` was set and the page is HTML; else null. */
+  /** The body when `keepHtml` was set and the page is HTML (or with `keepAny`); else null. */
   html: Uint8Array | null;
 }
 
@@ -228,7 +230,9 @@ async function attemptOnce(url: string, o: Settings, started: number): Promise<O
   if (body.tooLarge) {
     return fail("too-large", `body exceeds --max-bytes ${o.maxBytes} (stopped at ${fields.bytes})`);
   }
-  const html = body.kept !== null && isHtml(contentType, body.kept) ? body.kept : null;
+  const html = body.kept !== null && (o.keepAny || isHtml(contentType, body.kept))
+    ? body.kept
+    : null;
   if (body.kept !== null) fields.title = extractTitle(body.kept, contentType);
   const status = response.status;
   if (status >= 400) {
@@ -246,7 +250,7 @@ async function attemptOnce(url: string, o: Settings, started: number): Promise<O
     error: null,
     retryable: false,
     retryAfter: null,
-    html: o.keepHtml ? html : null,
+    html: o.keepHtml || o.keepAny ? html : null,
   };
 }
 
@@ -272,7 +276,7 @@ async function readBody(
   contentType: string | null,
   fields: Partial<FetchRecord>,
 ): Promise<Body> {
-  const limit = o.keepHtml ? o.maxBytes : TITLE_PREFIX;
+  const limit = o.keepHtml || o.keepAny ? o.maxBytes : TITLE_PREFIX;
   const parts: Uint8Array[] = [];
   let keptBytes = 0;
   let sniffed: boolean | null = null;
@@ -285,7 +289,7 @@ async function readBody(
         await response.cancel();
         return { kept: null, tooLarge: true, error: null };
       }
-      if (sniffed === null) sniffed = isHtml(contentType, chunk);
+      if (sniffed === null) sniffed = o.keepAny || isHtml(contentType, chunk);
       if (sniffed && keptBytes < limit) {
         const take = chunk.subarray(0, limit - keptBytes);
         parts.push(take.slice());

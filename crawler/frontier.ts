@@ -19,6 +19,8 @@ export interface Job {
   parent: string | null;
   /** When the job was queued (`performance.now()`). */
   queuedAt: number;
+  /** The listed URL this job descends from (itself for listed URLs): the scope's reference. */
+  seed: string;
 }
 
 /**
@@ -34,8 +36,11 @@ export interface Job {
 export interface Frontier {
   /** The next job, waiting (green) while more may come; null when the work is finished. */
   next(): Promise<Job | null>;
-  /** A worker finished `job`; `links` are the URLs found on it (empty in list mode). */
-  done(job: Job, links: readonly string[]): void;
+  /**
+   * A worker finished `job`; `links` are the canonical URLs found on it (empty in list mode),
+   * `finalUrl` where its redirects ended.
+   */
+  done(job: Job, links: readonly string[], finalUrl?: string | null): void;
   /** Jobs queued and not yet taken. */
   pending(): number;
 }
@@ -58,7 +63,7 @@ export class ListFrontier implements Frontier {
   constructor(entries: Iterable<{ url: string; line: number | null }>) {
     const now = performance.now();
     for (const { url, line } of entries) {
-      this.#queue.putNowait({ url, line, depth: 0, parent: null, queuedAt: now });
+      this.#queue.putNowait({ url, line, depth: 0, parent: null, queuedAt: now, seed: url });
     }
   }
 

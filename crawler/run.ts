@@ -59,6 +59,28 @@ export async function* fetchAll(
   input: RunInput,
   options: RunOptions = {},
 ): AsyncGenerator<FetchRecord> {
+  const { valid, invalid } = splitInput(input);
+  for (const r of invalid) {
+    options.onRecord?.(r);
+    yield r;
+  }
+  yield* runFrontier(new ListFrontier(valid), options);
+}
+
+/**
+ * Separates fetchable URLs from invalid list lines (which become `invalid-url` records).
+ *
+ * @example
+ * ```ts
+ * import { splitInput } from "./run.ts";
+ * const { valid, invalid } = splitInput(["http://127.0.0.1/", { line: 2, input: "x", error: "bad" }]);
+ * console.log(valid.length, invalid[0].error?.code); // 1 "invalid-url"
+ * ```
+ */
+export function splitInput(input: RunInput): {
+  valid: { url: string; line: number | null }[];
+  invalid: FetchRecord[];
+} {
   const valid: { url: string; line: number | null }[] = [];
   const invalid: FetchRecord[] = [];
   let position = 0;
@@ -68,12 +90,14 @@ export async function* fetchAll(
     else if ("url" in item) valid.push(item);
     else invalid.push(invalidRecord(item));
   }
-  for (const r of invalid) {
-    options.onRecord?.(r);
-    yield r;
-  }
-  yield* runFrontier(new ListFrontier(valid), options);
+  return { valid, invalid };
 }
+
+/** Turns a page's HTML into the canonical links to follow (may run an `onPage` hook). */
+export type LinkExtractor = (
+  record: FetchRecord,
+  html: Uint8Array,
+) => readonly string[] | Promise<readonly string[]>;
 
 /**
  * Runs workers over any {@linkcode Frontier} until it reports the end; yields records in
@@ -90,7 +114,7 @@ export async function* fetchAll(
 export async function* runFrontier(
   frontier: Frontier,
   options: RunOptions = {},
-  extract?: (record: FetchRecord, html: Uint8Array) => string[],
+  extract?: LinkExtractor,
 ): AsyncGenerator<FetchRecord> {
   const mode = options.mode ?? "concurrent";
   const count = workersFor(mode, options.concurrency ?? 16);
@@ -116,9 +140,9 @@ export async function* runFrontier(
     record.parent = job.parent;
     record.line = job.line;
     record.worker = id;
-    const links = html && extract ? extract(record, html) : [];
+    const links = html && extract && record.ok ? await extract(record, html) : [];
     record.links = links.length;
-    frontier.done(job, links);
+    frontier.done(job, links, record.finalUrl);
     options.onRecord?.(record);
     out.putNowait(record);
     return true;

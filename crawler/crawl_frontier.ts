@@ -1,0 +1,272 @@
+/**
+ * The crawl frontier: a queue per host, a seen-set, and per-host politeness.
+ *
+ * Workers call `next()` and `done()` (the {@linkcode Frontier} interface) and know nothing of
+ * what stands behind it, so a persistent or distributed backend can replace this in-memory
+ * one. What it enforces:
+ * - each discovered URL is queued once (canonical form; listed URLs keep the list's rule: every
+ *   line is a job), breadth-first within each host;
+ * - depth (`--depth`), scope (`--scope`, `--include`, `--exclude`, private addresses), and a
+ *   budget (`--max-pages`, after which nothing more is queued);
+ * - per host: at most `perHost` requests in flight and at least `delay` seconds between the
+ *   starts of two requests (raised to the host's robots.txt `Crawl-delay`);
+ * - robots.txt for discovered URLs (listed ones are fetched as the user asked).
+ *
+ * Memory stays proportional to the frontier: queued jobs, one string per seen URL, one small
+ * record per host. Finished records are never kept here.
+ * @module
+ */
+import { block } from "../green/hub.ts";
+import { tryCanonicalUrl } from "./canonical.ts";
+import type { Frontier, Job } from "./frontier.ts";
+import type { RobotsVerdict } from "./robots_cache.ts";
+import type { InScope, ScopeReason } from "./scope.ts";
+
+/** What the crawl frontier needs to know. */
+export interface CrawlFrontierOptions {
+  /** Largest depth fetched: listed URLs are depth 0. */
+  maxDepth: number;
+  /** Most jobs ever queued (listed URLs included); then queueing stops. */
+  maxPages: number;
+  /** Most requests in flight per host. */
+  perHost: number;
+  /** Least seconds between two request starts on one host. */
+  delay: number;
+  /** The scope check for discovered links. */
+  inScope: InScope;
+  /** robots.txt verdicts; undefined ignores robots.txt. */
+  robots?: (url: URL) => Promise<RobotsVerdict>;
+}
+
+/** Why discovered links were not queued, and how much was queued. */
+export interface CrawlCounters {
+  /** Jobs queued (listed URLs included). */
+  queued: number;
+  /** Links already seen (or listed). */
+  duplicate: number;
+  /** Links deeper than `maxDepth`. */
+  tooDeep: number;
+  /** Links out of scope, by reason. */
+  outOfScope: Partial<Record<ScopeReason, number>>;
+  /** Links skipped after queueing because robots.txt disallows them. */
+  robots: number;
+  /** Links dropped because `maxPages` was reached. */
+  overBudget: number;
+}
+
+interface Host {
+  jobs: Job[];
+  head: number;
+  active: number;
+  /** `performance.now()` before which no request may start. */
+  readyAt: number;
+  /** Seconds between starts: `delay`, raised by Crawl-delay. */
+  gap: number;
+}
+
+/**
+ * The in-memory crawl frontier.
+ *
+ * @example
+ * ```ts
+ * import { CrawlFrontier } from "./crawl_frontier.ts";
+ * import { makeScope } from "./scope.ts";
+ * const f = new CrawlFrontier([{ url: "http://127.0.0.1:8000/", line: 1 }], {
+ *   maxDepth: 1, maxPages: 100, perHost: 2, delay: 0, inScope: makeScope("host"),
+ * });
+ * const job = await f.next();
+ * f.done(job!, ["http://127.0.0.1:8000/a"]);
+ * console.log(f.counters.queued); // 2
+ * ```
+ */
+export class CrawlFrontier implements Frontier {
+  /** Counts of what was queued and skipped, for the summary. */
+  readonly counters: CrawlCounters = {
+    queued: 0,
+    duplicate: 0,
+    tooDeep: 0,
+    outOfScope: {},
+    robots: 0,
+    overBudget: 0,
+  };
+  #o: CrawlFrontierOptions;
+  #seen = new Set<string>();
+  #hosts = new Map<string, Host>();
+  #waiting = new Set<Host>(); // hosts with queued jobs, in round-robin order
+  #queued = 0;
+  #inFlight = 0;
+  #wakers = new Set<() => void>();
+  #finished = false;
+
+  /** Queues the listed URLs (every line is a job) and marks them seen. */
+  constructor(
+    seeds: Iterable<{ url: string; line: number | null }>,
+    options: CrawlFrontierOptions,
+  ) {
+    this.#o = options;
+    const now = performance.now();
+    for (const { url, line } of seeds) {
+      this.#seen.add(tryCanonicalUrl(url) ?? url);
+      this.#enqueue({ url, line, depth: 0, parent: null, queuedAt: now, seed: url });
+    }
+  }
+
+  /** True once `maxPages` jobs were queued. */
+  get budgetReached(): boolean {
+    return this.counters.queued >= this.#o.maxPages;
+  }
+
+  /** Distinct URLs seen so far. */
+  get seen(): number {
+    return this.#seen.size;
+  }
+
+  pending(): number {
+    return this.#queued;
+  }
+
+  #enqueue(job: Job): void {
+    const key = new URL(job.url).host;
+    let host = this.#hosts.get(key);
+    if (!host) {
+      host = { jobs: [], head: 0, active: 0, readyAt: 0, gap: this.#o.delay };
+      this.#hosts.set(key, host);
+    }
+    host.jobs.push(job);
+    this.#waiting.add(host);
+    this.#queued++;
+    this.counters.queued++;
+  }
+
+  /** A host that may start a request now, or the earliest time one may (ms), or null. */
+  #pick(now: number): Host | number | null {
+    let soonest: number | null = null;
+    for (const host of this.#waiting) {
+      if (host.active >= this.#o.perHost) continue;
+      if (host.readyAt > now) {
+        soonest = soonest === null ? host.readyAt : Math.min(soonest, host.readyAt);
+        continue;
+      }
+      return host;
+    }
+    return soonest;
+  }
+
+  #take(host: Host, now: number): Job {
+    const job = host.jobs[host.head];
+    host.jobs[host.head++] = undefined as unknown as Job;
+    if (host.head === host.jobs.length) {
+      host.jobs = [];
+      host.head = 0;
+      this.#waiting.delete(host);
+    } else {
+      // Round robin: this host goes to the back of the line.
+      this.#waiting.delete(host);
+      this.#waiting.add(host);
+      if (host.head > 1024 && host.head * 2 > host.jobs.length) {
+        host.jobs = host.jobs.slice(host.head);
+        host.head = 0;
+      }
+    }
+    this.#queued--;
+    host.active++;
+    host.readyAt = now + host.gap * 1000;
+    return job;
+  }
+
+  async next(): Promise<Job | null> {
+    while (true) {
+      if (this.#finished) return null;
+      const now = performance.now();
+      const picked = this.#pick(now);
+      if (typeof picked === "object" && picked !== null) {
+        const job = this.#take(picked, now);
+        this.#inFlight++;
+        if (job.depth > 0 && this.#o.robots && !(await this.#allowed(job, picked))) continue;
+        return job;
+      }
+      if (this.#queued === 0 && this.#inFlight === 0) {
+        this.#finish();
+        return null;
+      }
+      const wait = picked === null ? undefined : Math.max(0, (picked - now) / 1000);
+      await block<void>((resolve) => {
+        this.#wakers.add(resolve);
+        return () => this.#wakers.delete(resolve);
+      }, wait);
+    }
+  }
+
+  /** Asks robots.txt; a disallowed job is dropped (and counted) without a request. */
+  async #allowed(job: Job, host: Host): Promise<boolean> {
+    const verdict = await this.#o.robots!(new URL(job.url));
+    if (verdict.crawlDelay !== null && verdict.crawlDelay > host.gap) {
+      host.gap = verdict.crawlDelay;
+      host.readyAt = Math.max(host.readyAt, performance.now() + host.gap * 1000);
+    }
+    if (verdict.allowed) return true;
+    this.counters.robots++;
+    host.readyAt = performance.now(); // no request was made: do not make the host wait
+    this.#release(host);
+    return false;
+  }
+
+  done(job: Job, links: readonly string[], finalUrl?: string | null): void {
+    const host = this.#hosts.get(new URL(job.url).host);
+    if (host) this.#release(host);
+    // Where a redirect ended counts as seen: a later link to it is not fetched again.
+    const landed = finalUrl ? tryCanonicalUrl(finalUrl) : null;
+    if (landed) this.#seen.add(landed);
+    const depth = job.depth + 1;
+    if (links.length === 0) return;
+    if (depth > this.#o.maxDepth) {
+      this.counters.tooDeep += links.length;
+      return;
+    }
+    const seed = new URL(job.seed);
+    const now = performance.now();
+    for (const link of links) {
+      if (this.#seen.has(link)) {
+        this.counters.duplicate++;
+        continue;
+      }
+      const verdict = this.#o.inScope(new URL(link), seed);
+      if (!verdict.ok) {
+        const c = this.counters.outOfScope;
+        c[verdict.reason] = (c[verdict.reason] ?? 0) + 1;
+        continue;
+      }
+      if (this.budgetReached) {
+        this.counters.overBudget++;
+        continue;
+      }
+      this.#seen.add(link);
+      this.#enqueue({
+        url: link,
+        line: null,
+        depth,
+        parent: job.url,
+        queuedAt: now,
+        seed: job.seed,
+      });
+    }
+    this.#wake();
+  }
+
+  #release(host: Host): void {
+    host.active--;
+    this.#inFlight--;
+    this.#wake();
+  }
+
+  #wake(): void {
+    const wakers = [...this.#wakers];
+    this.#wakers.clear();
+    for (const w of wakers) w();
+  }
+
+  #finish(): void {
+    this.#finished = true;
+    this.#wake();
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * robots.txt for a crawl: fetched once per host (concurrent workers share one fetch), cached
+ * for the run, and turned into a verdict per URL.
+ * @module
+ */
+import { type FetchOptions, fetchPage } from "./fetch.ts";
+import {
+  ALLOW_ALL,
+  DISALLOW_ALL,
+  parseRobots,
+  type Robots,
+  ROBOTS_MAX_BYTES,
+  robotsForStatus,
+} from "./robots.ts";
+
+/** The verdict for one URL. */
+export interface RobotsVerdict {
+  /** May the crawler fetch it? */
+  allowed: boolean;
+  /** The host's `Crawl-delay` for our user agent, seconds, or null. */
+  crawlDelay: number | null;
+}
+
+/**
+ * Per-host robots.txt, fetched on first use with the crawl's own fetch options.
+ *
+ * @example
+ * ```ts ignore
+ * import { RobotsCache } from "./robots_cache.ts";
+ * const robots = new RobotsCache({ timeout: 10 }, "greencrawl/0.1.0");
+ * console.log((await robots.check(new URL("http://127.0.0.1:8000/private/x"))).allowed);
+ * ```
+ */
+export class RobotsCache {
+  #hosts = new Map<string, Promise<Robots>>();
+  #options: FetchOptions;
+  #agent: string;
+  #onUnavailable: (host: string, why: string) => void;
+
+  /**
+   * `agent` is matched against robots.txt groups; `onUnavailable` hears about hosts whose
+   * robots.txt failed with 5xx or no answer (they are disallowed for the run).
+   */
+  constructor(
+    options: FetchOptions,
+    agent: string,
+    onUnavailable: (host: string, why: string) => void = () => {},
+  ) {
+    this.#options = {
+      ...options,
+      keepAny: true,
+      keepHtml: false,
+      maxBytes: ROBOTS_MAX_BYTES,
+      retries: 1,
+    };
+    this.#agent = agent;
+    this.#onUnavailable = onUnavailable;
+  }
+
+  /** Whether `url` may be fetched, and the host's crawl delay. */
+  async check(url: URL): Promise<RobotsVerdict> {
+    let robots = this.#hosts.get(url.host);
+    if (!robots) {
+      robots = this.#load(url);
+      this.#hosts.set(url.host, robots);
+    }
+    const r = await robots;
+    return { allowed: r.isAllowed(url, this.#agent), crawlDelay: r.crawlDelay(this.#agent) };
+  }
+
+  async #load(url: URL): Promise<Robots> {
+    const robotsUrl = `${url.protocol}//${url.host}/robots.txt`;
+    const { record, html } = await fetchPage(robotsUrl, this.#options);
+    const status = record.error?.code === "http" || record.ok ? record.status : null;
+    const policy = robotsForStatus(status);
+    if (policy === "parse") return parseRobots(new TextDecoder().decode(html ?? new Uint8Array()));
+    if (policy === "allow-all") return ALLOW_ALL;
+    this.#onUnavailable(
+      url.host,
+      record.error ? `${record.error.code}: ${record.error.message}` : `HTTP ${status}`,
+    );
+    return DISALLOW_ALL;
+  }
+}
