@@ -9,7 +9,11 @@
 import { parseCli } from "./crawler/cli_args.ts";
 import type { CliOptions } from "./crawler/cli_args.ts";
 import { compare, formatCompare } from "./crawler/compare.ts";
+import type { Job } from "./crawler/frontier.ts";
 import { recordOutput, syncWriter } from "./crawler/output.ts";
+import type { FetchRecord } from "./crawler/record.ts";
+import { crawl, type CrawlRun } from "./crawler/crawl.ts";
+import type { CrawlCounters } from "./crawler/crawl_frontier.ts";
 import { fetchAll } from "./crawler/run.ts";
 import { RunStats } from "./crawler/stats.ts";
 import { decodeInput, type ListEntry, parseUrlList } from "./crawler/url_list.ts";
@@ -30,6 +34,9 @@ export async function main(args: string[]): Promise<number> {
     return fail(`cannot read ${options.input}: ${error instanceof Error ? error.message : error}`);
   }
   if (entries.length === 0) return fail(`no URLs in ${options.input}`);
+  if (options.compare && options.depth > 0) {
+    return fail("--compare runs the URL list in each mode; it does not crawl (drop --depth)");
+  }
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -76,18 +83,36 @@ async function runList(
   }
   const stats = new RunStats();
   const started = performance.now();
-  for await (
-    const r of fetchAll(entries, {
-      ...fetchOptions(options),
-      mode: options.mode,
-      concurrency: options.concurrency,
-      signal: controller.signal,
-      onStart: (job) => out.start(job),
-      onRecord: (record) => out.record(record),
-    })
-  ) stats.add(r);
+  const runOptions = {
+    ...fetchOptions(options),
+    mode: options.mode,
+    concurrency: options.concurrency,
+    signal: controller.signal,
+    onStart: (job: Job) => out.start(job),
+    onRecord: (record: FetchRecord) => out.record(record),
+  };
+  let crawlRun: CrawlRun | undefined;
+  if (options.depth > 0) {
+    crawlRun = crawl(entries, {
+      ...runOptions,
+      depth: options.depth,
+      scope: options.scope,
+      include: options.include,
+      exclude: options.exclude,
+      maxPages: options.maxPages,
+      perHost: options.perHost,
+      delay: options.delay,
+      ignoreRobots: options.ignoreRobots,
+      allowPrivate: options.allowPrivate,
+      onWarning: (message) => out.warn(message),
+    });
+  }
+  for await (const r of crawlRun ?? fetchAll(entries, runOptions)) stats.add(r);
   const summary = stats.summary(performance.now() - started);
-  out.summary(summary);
+  out.summary(
+    summary,
+    crawlRun ? crawlRows(crawlRun.counters, crawlRun.budgetReached, options.maxPages) : [],
+  );
   if (controller.signal.aborted) out.warn("interrupted: in-flight requests were aborted");
   records.close();
   return summary.failed === 0;
@@ -120,6 +145,23 @@ async function runCompare(
     stdout.line(formatCompare(results));
   }
   return results.every((r) => r.summary.failed === 0);
+}
+
+function crawlRows(c: CrawlCounters, budgetReached: boolean, maxPages: number): [string, string][] {
+  const scope = Object.entries(c.outOfScope).map(([why, n]) => `${why} ${n}`).join(", ");
+  const skipped = [
+    `${c.duplicate} already seen`,
+    `${c.tooDeep} too deep`,
+    `${scope || "0"} out of scope`,
+    `${c.robots} robots.txt`,
+  ];
+  if (c.overBudget) skipped.push(`${c.overBudget} over --max-pages`);
+  const rows: [string, string][] = [["queued", `${c.queued}`], [
+    "links skipped",
+    skipped.join("; "),
+  ]];
+  if (budgetReached) rows.push(["max pages", `reached ${maxPages}: queueing stopped`]);
+  return rows;
 }
 
 function fetchOptions(options: CliOptions) {

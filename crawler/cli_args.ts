@@ -10,6 +10,7 @@
 import { parseArgs } from "node:util";
 import { FETCH_DEFAULTS, VERSION } from "./fetch.ts";
 import type { Mode } from "./run.ts";
+import type { ScopeMode } from "./scope.ts";
 
 /** Output formats. */
 export type Format = "text" | "ndjson" | "csv";
@@ -29,6 +30,15 @@ export interface CliOptions {
   format: Format;
   output: string | undefined;
   quiet: boolean;
+  depth: number;
+  scope: ScopeMode;
+  include: RegExp[];
+  exclude: RegExp[];
+  maxPages: number;
+  perHost: number;
+  delay: number;
+  ignoreRobots: boolean;
+  allowPrivate: boolean;
 }
 
 /** What parsing decided: run with options, or print text and exit. */
@@ -77,6 +87,22 @@ Requests:
   --max-redirects <n>     redirects followed per URL (default ${FETCH_DEFAULTS.maxRedirects})
   -A, --user-agent <ua>   User-Agent header (default greencrawl/${VERSION})
   -H, --header <h>        extra header 'Name: value' (repeatable)
+
+Crawling (with --depth above 0 the listed pages' links are followed):
+  --depth <n>             link depth followed; listed URLs are depth 0 (default 0: only the
+                          list). Each page is fetched once, however it is linked
+  --scope <s>             host: links must stay on the seed's host (default);
+                          domain: on its registrable domain (a.example.co.uk ~ b.example.co.uk);
+                          any: anywhere, except loopback/private/metadata addresses
+  --include <regex>       follow only URLs matching (repeatable; any one must match)
+  --exclude <regex>       never follow URLs matching (repeatable)
+  --max-pages <n>         stop queueing after n pages, listed URLs included (default 10000)
+  --per-host <n>          requests in flight per host (default 8)
+  --delay <seconds>       between request starts on one host (default 0; a robots.txt
+                          Crawl-delay raises it)
+  --ignore-robots         fetch discovered URLs even where robots.txt disallows them
+                          (robots.txt is obeyed by default; listed URLs are always fetched)
+  --allow-private         with --scope any, follow links to private/loopback addresses too
 
 Output:
   --format <f>            text (default): "GET: <url>" as a worker takes a URL,
@@ -142,6 +168,15 @@ function parse(args: string[]): CliAction {
       format: { type: "string" },
       output: { type: "string", short: "o" },
       quiet: { type: "boolean", short: "q" },
+      depth: { type: "string" },
+      scope: { type: "string" },
+      include: { type: "string", multiple: true },
+      exclude: { type: "string", multiple: true },
+      "max-pages": { type: "string" },
+      "per-host": { type: "string" },
+      delay: { type: "string" },
+      "ignore-robots": { type: "boolean" },
+      "allow-private": { type: "boolean" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean" },
     },
@@ -186,6 +221,15 @@ function parse(args: string[]): CliAction {
       format,
       output: values.output,
       quiet: values.quiet ?? false,
+      depth: integer("--depth", values.depth, 0, 0, 1000),
+      scope: scopeMode(values.scope),
+      include: (values.include ?? []).map((r) => regex("--include", r)),
+      exclude: (values.exclude ?? []).map((r) => regex("--exclude", r)),
+      maxPages: integer("--max-pages", values["max-pages"], 10_000, 1, 100_000_000),
+      perHost: integer("--per-host", values["per-host"], 8, 1, 10_000),
+      delay: values.delay === undefined ? 0 : nonNegative("--delay", values.delay),
+      ignoreRobots: values["ignore-robots"] ?? false,
+      allowPrivate: values["allow-private"] ?? false,
     },
   };
 }
@@ -216,6 +260,32 @@ function seconds(flag: string, text: string | undefined, fallback: number): numb
     );
   }
   return n;
+}
+
+function nonNegative(flag: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isFinite(n) || n < 0 || n > 86_400) {
+    throw new UsageError(
+      `${flag} must be a number of seconds, 0 or more, got ${JSON.stringify(text)}`,
+    );
+  }
+  return n;
+}
+
+function scopeMode(text: string | undefined): ScopeMode {
+  const scope = text ?? "host";
+  if (scope !== "host" && scope !== "domain" && scope !== "any") {
+    throw new UsageError(`--scope must be one of host, domain, any, got ${text}`);
+  }
+  return scope;
+}
+
+function regex(flag: string, text: string): RegExp {
+  try {
+    return new RegExp(text);
+  } catch (error) {
+    throw new UsageError(`${flag} is not a valid regular expression: ${(error as Error).message}`);
+  }
 }
 
 const UNITS: Record<string, number> = {

@@ -68,7 +68,7 @@ function human(bytes: number): string {
  * // ...
  * ```
  */
-export function formatSummary(s: RunSummary): string {
+export function formatSummary(s: RunSummary, extra: [string, string][] = []): string {
   const errors = Object.entries(s.byError).map(([code, n]) => `${stripControl(code)} ${n}`);
   const rows: [string, string][] = [
     ["URLs", `${s.urls}`],
@@ -83,6 +83,7 @@ export function formatSummary(s: RunSummary): string {
   ];
   const host = s.busiestHost;
   if (host) rows.push(["busiest host", `${stripControl(host.host)} (${host.count})`]);
+  rows.push(...extra);
   // A fixed column, so that it does not move when the optional rows are absent.
   return rows.map(([label, value]) => `${label}:`.padEnd(15) + value).join("\n");
 }

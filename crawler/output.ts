@@ -63,8 +63,8 @@ export interface RecordOutput {
   start(job: Job): void;
   /** A record is complete. */
   record(record: FetchRecord): void;
-  /** The run is over. */
-  summary(summary: RunSummary): void;
+  /** The run is over; `extra` rows (label, value) follow the standard ones. */
+  summary(summary: RunSummary, extra?: [string, string][]): void;
   /** A warning for the user (stderr, unless quiet). */
   warn(message: string): void;
 }
@@ -100,11 +100,11 @@ export function recordOutput(
         records.line(formatCsv(r));
       }
     },
-    summary(s) {
+    summary(s, extra) {
       if (format === "csv" && !headerDone) records.line(csvHeader());
       headerDone = true;
       if (quiet) return;
-      const text = formatSummary(s);
+      const text = formatSummary(s, extra);
       if (summaryToRecords) records.line(`\n${text}`);
       else notes.line(text);
     },
