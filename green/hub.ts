@@ -46,7 +46,7 @@ interface Waiter {
 export class RawGreenlet {
   #name: string | undefined;
   #waiters: Set<Waiter> | undefined;
-  #pending: unknown = NONE;
+  #pending: unknown[] | undefined; // interrupts not delivered yet, oldest first
 
   /** Creates a raw greenlet; `name` is fixed when given. */
   constructor(name?: string) {
@@ -69,7 +69,9 @@ export class RawGreenlet {
   /**
    * Delivers `reason` to this greenlet the way gevent throws into a greenlet: every green
    * wait it is blocked in rejects with `reason` now; if it is not blocked in one, the next
-   * green wait it starts rejects instead (one-shot).
+   * green wait it starts rejects instead (one-shot). Interrupts that arrive while none can be
+   * delivered queue up in order, as gevent's throws do: a `Timeout` firing after a kill must
+   * not replace (and so lose) the kill.
    */
   interrupt(reason: unknown): void {
     const waiters = this.#waiters;
@@ -77,22 +79,22 @@ export class RawGreenlet {
       this.#waiters = undefined;
       for (const w of waiters) w.cancel(reason);
     } else {
-      this.#pending = reason;
+      (this.#pending ??= []).push(reason);
     }
   }
 
   /** Withdraws an interrupt that has not been delivered yet (a cancelled `Timeout`). */
   withdraw(reason: unknown): void {
-    if (this.#pending === reason) this.#pending = NONE;
+    const pending = this.#pending;
+    if (pending === undefined) return;
+    const i = pending.indexOf(reason);
+    if (i >= 0) pending.splice(i, 1);
   }
 
   /** @internal Registers a wait; returns a pending interrupt instead when one is queued. */
   enter(waiter: Waiter): unknown {
     const pending = this.#pending;
-    if (pending !== NONE) {
-      this.#pending = NONE;
-      return pending;
-    }
+    if (pending !== undefined && pending.length > 0) return pending.shift();
     (this.#waiters ??= new Set()).add(waiter);
     return NONE;
   }
