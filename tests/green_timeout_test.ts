@@ -7,6 +7,7 @@
 import {
   AsyncResult,
   Event,
+  GreenletExit,
   JoinableQueue,
   Pool,
   Queue,
@@ -412,4 +413,53 @@ test("timeout path: wait options with timeout return or throw as gevent does", a
   await assertRejects(() => new AsyncResult().get({ timeout: 0.01 }), Timeout);
   assertEquals(await new Semaphore(0).acquire({ timeout: 0.01 }), false);
   assertEquals(await new JoinableQueue(0, [1]).join(0.01), false);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Interrupts that cannot be delivered at once (the greenlet is in a plain await) queue up.
+
+test("§1.5 a kill queued behind a plain await is not lost when a Timeout fires too", async () => {
+  const g = spawn(async () => {
+    const t = Timeout.startNew(0.01);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 40)); // kill, then timeout, arrive here
+      try {
+        await sleep(10);
+      } catch (e) {
+        if (e !== t) throw e; // a greenlet handling its own Timeout...
+      }
+      await sleep(0.3); // ...must still die of the kill
+      return "survived the kill";
+    } finally {
+      t.cancel();
+    }
+  });
+  await sleep(0.005);
+  await g.kill({ timeout: 2 });
+  assert(g.dead, "the kill was lost");
+  assert((g.value as unknown) instanceof GreenletExit, `value is ${String(g.value)}`);
+});
+
+test("§1.5 a Timeout queued before a kill is delivered first, then the kill", async () => {
+  const seen: string[] = [];
+  const g = spawn(async () => {
+    const t = Timeout.startNew(0.005);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 40)); // timeout, then kill, arrive here
+      for (let i = 0; i < 2; i++) {
+        try {
+          await sleep(10);
+        } catch (e) {
+          seen.push(e === t ? "own timeout" : e instanceof GreenletExit ? "kill" : String(e));
+          if (e !== t) throw e;
+        }
+      }
+    } finally {
+      t.cancel();
+    }
+  });
+  await sleep(0.02);
+  await g.kill({ timeout: 2 });
+  assertEquals(seen, ["own timeout", "kill"]);
+  assert(g.dead && g.successful(), "died of the kill");
 });
