@@ -44,6 +44,15 @@
  * reads one chunk ahead), so a body of any size passes through a 64 KiB window and is never
  * buffered whole. `cancel()` tells the worker to abort the fetch and cancel the body reader.
  *
+ * Each main→worker→main round trip costs two thread wake-ups, so frames are coalesced: the
+ * answer to an open carries the headers plus whatever body is already there, flagged when that
+ * is the whole body. A small page thus costs one round trip; `readChunk()` then returns the
+ * buffered bytes and the end without asking the worker again. Measured on the project's shared
+ * 2-core machine, 200 sequential requests to a local endpoint answering a 10 KB page at once:
+ * about 250 µs per async request and 100-200 µs more per blocking one (the wake-ups; spinning
+ * instead of sleeping was tried and was slower on 2 cores); with a 20 ms endpoint the blocking
+ * run is within about 2% of the async one.
+ *
  * ## Deadlines
  *
  * The frozen main thread cannot run timers, so `timeout` is enforced with the timeout argument of
@@ -158,9 +167,10 @@ function timeoutError(): DOMException {
   return new DOMException(TIMEOUT_MESSAGE, "TimeoutError");
 }
 
-/** Validates `timeout` (seconds) and returns milliseconds, or undefined for none. */
+/** Validates `timeout` (seconds) and returns milliseconds, or undefined for none (undefined or
+ * Infinity). */
 function timeoutMs(timeout: number | undefined): number | undefined {
-  if (timeout === undefined) return undefined;
+  if (timeout === undefined || timeout === Infinity) return undefined;
   if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0) {
     throw new RangeError(`timeout must be a number of seconds >= 0, got ${timeout}`);
   }
@@ -386,15 +396,18 @@ class Channel {
   /** Waits (frozen) for a frame answering `id`; null when `deadline` passes first. */
   #waitFrame(id: number, deadline: number | undefined) {
     for (;;) {
-      const f = this.#take();
-      if (f) {
-        if (f.id === id) return f;
-        continue; // stale answer to a cancelled command
-      }
+      // The deadline is checked before looking: an answer found after it passed (say, because
+      // this thread was descheduled) counts as late, so `timeout: 0` always times out, as
+      // AbortSignal.timeout(0) does in async mode.
       let wait = Infinity;
       if (deadline !== undefined) {
         wait = deadline - performance.now();
         if (wait <= 0) return null;
+      }
+      const f = this.#take();
+      if (f) {
+        if (f.id === id) return f;
+        continue; // stale answer to a cancelled command
       }
       Atomics.wait(this.#ctrl, L.STATE, 0, wait);
     }

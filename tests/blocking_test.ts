@@ -384,6 +384,8 @@ Deno.test("a timeout of 0 or an invalid timeout fails the same way in both modes
         (e) => e instanceof RangeError,
         `${mode} -1`,
       );
+      const r = await open(`${base}/ok`, { timeout: Infinity }); // Infinity: no deadline
+      assertEquals(new TextDecoder().decode(await r.read()), "hello", `${mode} Infinity`);
     }
     await turn(50);
   });
@@ -522,11 +524,20 @@ Deno.test("a script that made one blocking request exits by itself", async () =>
         script,
         `import { openUrlBlocking } from ${JSON.stringify(mod)};\n` +
           `const r = await openUrlBlocking(Deno.args[0], { timeout: 5 });\n` +
-          `console.log(r.status, (await r.read()).length);\n`,
+          `console.log(r.status, (await r.read()).length);\n` +
+          // A body left unread must not keep the process alive either.
+          `await openUrlBlocking(Deno.args[1], { timeout: 5 });\n`,
       );
       const t0 = performance.now();
       const out = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "--no-check", "--allow-net=127.0.0.1", script, `${base}/ok`],
+        args: [
+          "run",
+          "--no-check",
+          "--allow-net=127.0.0.1",
+          script,
+          `${base}/ok`,
+          `${base}/big?bytes=${8 << 20}`,
+        ],
         stdout: "piped",
         stderr: "piped",
         signal: AbortSignal.timeout(15000),
