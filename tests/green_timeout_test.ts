@@ -131,8 +131,10 @@ test("§6.7 startNew returns a running Timeout; cancel() stops it", async () => 
   assert(t.pending, "startNew gives a started timeout");
   t.cancel();
   t.cancel(); // safe twice
+  const c = Timeout.startNew(0.01);
+  c.close(); // gevent's close() is cancel()
   await sleep(0.03);
-  assert(!t.pending, "not pending after cancel");
+  assert(!t.pending && !c.pending, "not pending after cancel/close");
 });
 
 test("§1.10 pending: false before start, true after, false after cancel, false after firing", async () => {
