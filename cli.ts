@@ -44,7 +44,11 @@ export async function main(args: string[]): Promise<number> {
     if (++interrupts > 1) Deno.exit(130);
     controller.abort(new DOMException("interrupted", "AbortError"));
   };
-  Deno.addSignalListener("SIGINT", onInterrupt);
+  // A frozen event loop (--mode blocking, and --compare's blocking run) cannot run a listener
+  // until the whole list is done, while the listener disables the default action: Ctrl-C was
+  // ignored. There, keep the default: the process ends at once (130); written records stay.
+  const frozen = options.mode === "blocking" || options.compare;
+  if (!frozen) Deno.addSignalListener("SIGINT", onInterrupt);
   try {
     const ok = options.compare
       ? await runCompare(entries, options, controller)
@@ -52,7 +56,7 @@ export async function main(args: string[]): Promise<number> {
     if (controller.signal.aborted) return 130;
     return ok ? 0 : 1;
   } finally {
-    Deno.removeSignalListener("SIGINT", onInterrupt);
+    if (!frozen) Deno.removeSignalListener("SIGINT", onInterrupt);
   }
 }
 

@@ -117,7 +117,8 @@ Output:
 
 Exit codes: 0 every URL ok; 1 some URLs failed (network error, timeout, HTTP >= 400,
 invalid line); 2 usage or input error; 130 interrupted (Ctrl-C: finished records are
-written, in-flight requests aborted, the summary printed).
+written, in-flight requests aborted, the summary printed; in --mode blocking and --compare
+the frozen thread cannot run a handler, so Ctrl-C ends the process at once, no summary).
 
 Permissions: --allow-net (or --allow-net=host1,host2 to pin the hosts) and --allow-read
 for the list file; -o also needs --allow-write=<file>.
