@@ -21,7 +21,7 @@
  * - Every method that waits returns a promise: `await g.join()`.
  * @module
  */
-import { block, current, RawGreenlet, reportFailure, schedule } from "./hub.ts";
+import { block, current, RawGreenlet, reportFailure, schedule, scheduleCall } from "./hub.ts";
 import type { Waitable } from "./waitable.ts";
 import { Timeout } from "./timeout.ts";
 
@@ -171,7 +171,7 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
   start(): void {
     if (this.#started || this.#dead) return;
     this.#started = true;
-    schedule(() => this.#run());
+    scheduleCall(startGreenlet, this);
   }
 
   /** Schedules the greenlet to start after `seconds`. */
@@ -180,7 +180,7 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
     this.#started = true;
     this.#startTimer = setTimeout(() => {
       this.#startTimer = undefined;
-      this.#run();
+      this.runNow();
     }, Math.max(0, seconds * 1000));
   }
 
@@ -189,12 +189,13 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
     return this.#fn ? this.#fn(...args) : (undefined as T);
   }
 
-  #run(): void {
+  /** @internal Runs the function now (the scheduler calls this; see `start`). */
+  runNow(): void {
     if (this.#dead || this.#running) return;
     this.#running = true;
     let result: T | Promise<T>;
     try {
-      result = this.runAs(() => this.run(...this.#args));
+      result = this.runAs(callRun, this, this.#args);
     } catch (error) {
       this.#finish(false, error);
       return;
@@ -332,6 +333,15 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
     const args = this.#args.map(describe).join(", ");
     return `<Greenlet "${this.name}" at 0x${this.minimalIdent.toString(16)}: ${fn}(${args})>`;
   }
+}
+
+function callRun<T>(g: Greenlet<T>, args: unknown[]): T | Promise<T> {
+  // deno-lint-ignore no-explicit-any
+  return (g as any).run(...args);
+}
+
+function startGreenlet(g: { runNow(): void }): void {
+  g.runNow();
 }
 
 function isThenable<V>(value: V | PromiseLike<V>): value is PromiseLike<V> {

@@ -104,9 +104,9 @@ export class RawGreenlet {
     this.#waiters?.delete(waiter);
   }
 
-  /** @internal Runs `fn` with this greenlet as the current one. */
-  runAs<R>(fn: () => R): R {
-    return storage.run(this, fn);
+  /** @internal Runs `fn(...args)` with this greenlet as the current one. */
+  runAs<R, A extends unknown[]>(fn: (...args: A) => R, ...args: A): R {
+    return storage.run(this, fn, ...args);
   }
 }
 
@@ -148,13 +148,37 @@ export function current(): RawGreenlet {
  * ```
  */
 export function schedule(callback: () => void): void {
-  setImmediate(() => {
-    try {
-      callback();
-    } catch (error) {
-      reportFailure(MAIN, error, "scheduled callback");
-    }
-  });
+  setImmediate(runScheduled, callback);
+}
+
+/**
+ * Like {@linkcode schedule}, calling `fn(arg)`: no closure per call (spawning 100,000 greenlets
+ * allocates 100,000 fewer functions).
+ *
+ * @example
+ * ```ts
+ * import { scheduleCall } from "./hub.ts";
+ * scheduleCall((name: string) => console.log(`hello ${name}`), "world");
+ * ```
+ */
+export function scheduleCall<A>(fn: (arg: A) => void, arg: A): void {
+  setImmediate(runScheduledCall, fn, arg);
+}
+
+function runScheduled(callback: () => void): void {
+  try {
+    callback();
+  } catch (error) {
+    reportFailure(MAIN, error, "scheduled callback");
+  }
+}
+
+function runScheduledCall<A>(fn: (arg: A) => void, arg: A): void {
+  try {
+    fn(arg);
+  } catch (error) {
+    reportFailure(MAIN, error, "scheduled callback");
+  }
 }
 
 /** Resolves or rejects a {@linkcode block}ed wait; returns an optional clean-up function. */

@@ -155,7 +155,7 @@ export class Queue<T> {
   }
 
   #offer(item: T): boolean {
-    const getter = first(this.#getters);
+    const getter = this.#getters.size > 0 ? first(this.#getters) : undefined;
     if (getter) {
       this.#getters.delete(getter);
       this.accepted(item);
@@ -171,7 +171,7 @@ export class Queue<T> {
 
   /** Puts an item, waiting while a bounded queue is full. */
   put(item: T, options: QueueWaitOptions = {}): Promise<void> {
-    if (this.#putters.size === 0 && this.#offer(item)) return Promise.resolve();
+    if (this.#putters.size === 0 && this.#offer(item)) return RESOLVED;
     if (options.block === false) return Promise.reject(new QueueFull());
     return block<void>(
       (resolve) => {
@@ -198,6 +198,7 @@ export class Queue<T> {
   }
 
   #admitPutter(): void {
+    if (this.#putters.size === 0) return;
     const putter = first(this.#putters);
     if (putter && !this.full()) {
       this.#putters.delete(putter);
@@ -238,6 +239,8 @@ export class Queue<T> {
     }
   }
 }
+
+const RESOLVED: Promise<void> = Promise.resolve();
 
 function first<V>(set: Set<V>): V | undefined {
   for (const v of set) return v;
