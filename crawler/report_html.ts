@@ -21,8 +21,9 @@ import { CLIENT_JS } from "./report/client.ts";
 import type { ReportOptions, ReportRun } from "./report/types.ts";
 
 export type { ReportOptions, ReportRun, SweepPoint } from "./report/types.ts";
-export { findKnee, percentile, summarizeRun } from "./report/stats.ts";
-export type { RunSummary } from "./report/stats.ts";
+export { findKnee, summarizeRun } from "./report/stats.ts";
+export type { ReportSummary } from "./report/stats.ts";
+export { percentile } from "./stats.ts";
 
 /**
  * Wraps bare records as one run: label `"run"`, wall time = the latest end, concurrency = the

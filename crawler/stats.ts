@@ -46,10 +46,29 @@ function statusClass(status: number | null): StatusClass {
   return "other";
 }
 
-/** The nearest-rank percentile `p` (0–100) of sorted `values`. */
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+/** The nearest-rank percentile `p` (0–100) of ascending `sorted` values; null when empty. */
+function nearestRank(sorted: ArrayLike<number>, p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+/**
+ * The nearest-rank percentile: the smallest value such that at least `p` percent (0–100) of the
+ * values are at or below it. Null for an empty list. The input need not be sorted (a sorted copy
+ * is made); {@linkcode RunStats} and the HTML report both use this definition.
+ *
+ * @example
+ * ```ts
+ * import { percentile } from "./stats.ts";
+ * const xs = Array.from({ length: 100 }, (_, i) => i + 1);
+ * percentile(xs, 50); // 50
+ * percentile(xs, 99); // 99
+ * percentile([], 50); // null
+ * ```
+ */
+export function percentile(values: ArrayLike<number>, p: number): number | null {
+  return nearestRank(Float64Array.from(values).sort(), p);
 }
 
 /**
@@ -123,9 +142,9 @@ export class RunStats {
       sumTimeMs: this.#sumTimeMs,
       overlap: wallMs > 0 ? this.#sumTimeMs / wallMs : 0,
       rps: wallMs > 0 ? this.#urls / (wallMs / 1000) : 0,
-      p50Ms: percentile(sorted, 50),
-      p90Ms: percentile(sorted, 90),
-      p99Ms: percentile(sorted, 99),
+      p50Ms: nearestRank(sorted, 50) ?? 0,
+      p90Ms: nearestRank(sorted, 90) ?? 0,
+      p99Ms: nearestRank(sorted, 99) ?? 0,
       byError: Object.fromEntries(this.#byError),
       byStatus: { ...this.#byStatus },
       busiestHost,

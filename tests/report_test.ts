@@ -201,8 +201,8 @@ Deno.test("report: summary totals, rps, busiest host, pages per depth", () => {
   strictEqual(s.network, 1);
   strictEqual(s.bytes, 600 + 1000);
   strictEqual(s.rps, 12);
-  strictEqual(s.p50, 20);
-  strictEqual(s.p90, 50);
+  strictEqual(s.p50Ms, 20);
+  strictEqual(s.p90Ms, 50);
   strictEqual(s.workers, 1);
   deepStrictEqual(s.busiestHost, { host: "b.test", count: 3 });
   deepStrictEqual(s.perDepth, [{ depth: 0, pages: 3 }, { depth: 1, pages: 2 }, {

@@ -5,7 +5,7 @@
  */
 
 import { escapeHtml } from "./escape.ts";
-import type { RunSummary } from "./stats.ts";
+import type { ReportSummary } from "./stats.ts";
 import { OUTCOME_COLORS, WORKER_COLORS } from "./styles.ts";
 
 /**
@@ -186,7 +186,7 @@ export function renderRunHeader(run: RunView, compare: boolean): string {
  * const html = renderSummary(summarizeRun({ label: "x", concurrency: 1, wallMs: 10, records: [] }));
  * ```
  */
-export function renderSummary(s: RunSummary): string {
+export function renderSummary(s: ReportSummary): string {
   const stat = (k: string, v: string, extra = "") =>
     `<div class="stat${extra}"><div class="k">${k}</div><div class="v">${v}</div></div>`;
   const failedParts = [
@@ -205,12 +205,12 @@ export function renderSummary(s: RunSummary): string {
     stat("bytes", formatBytes(s.bytes)),
     stat(
       "requests / s",
-      s.rps === null ? "–" : s.rps >= 100 ? int(Math.round(s.rps)) : s.rps.toFixed(1),
+      s.wallMs <= 0 && s.urls > 0 ? "–" : s.rps >= 100 ? int(Math.round(s.rps)) : s.rps.toFixed(1),
     ),
-    stat("p50 time", formatMs(s.p50)),
-    stat("p90 time", formatMs(s.p90)),
-    stat("p99 time", formatMs(s.p99)),
-    stat("p50 TTFB", formatMs(s.ttfbP50)),
+    stat("p50 time", formatMs(s.timed ? s.p50Ms : null)),
+    stat("p90 time", formatMs(s.timed ? s.p90Ms : null)),
+    stat("p99 time", formatMs(s.timed ? s.p99Ms : null)),
+    stat("p50 TTFB", formatMs(s.ttfbP50Ms)),
     stat(
       "busiest host",
       s.busiestHost

@@ -1,10 +1,12 @@
 /**
- * The numbers of the HTML report: outcome classes, percentiles, per-run summaries, speedups and
- * the knee of a concurrency sweep. Pure functions, tested on known inputs.
+ * The numbers of the HTML report: outcome classes, per-run summaries (built on the CLI's
+ * `RunStats`, with the report-only extras), speedups and the knee of a concurrency sweep. Pure
+ * functions, tested on known inputs.
  * @module
  */
 
 import type { FetchRecord } from "../record.ts";
+import { percentile, RunStats, type RunSummary } from "../stats.ts";
 import type { ReportRun, SweepPoint } from "./types.ts";
 
 /** How a record ended, as the report colours it. */
@@ -33,64 +35,30 @@ export function outcomeOf(record: Pick<FetchRecord, "ok" | "status" | "error">):
 }
 
 /**
- * The nearest-rank percentile: the smallest value such that at least `p` percent of the values
- * are at or below it. Null for an empty list. The input need not be sorted.
- *
- * @example
- * ```ts
- * import { percentile } from "./stats.ts";
- * const xs = Array.from({ length: 100 }, (_, i) => i + 1);
- * percentile(xs, 50); // 50
- * percentile(xs, 99); // 99
- * percentile([7], 90); // 7
- * ```
+ * The numbers shown in a run's summary panel: the CLI's {@linkcode RunSummary}, computed by the
+ * same {@linkcode RunStats} (so the page and the terminal summary agree), plus what only the report
+ * shows.
  */
-export function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}
-
-/** The numbers shown in a run's summary panel. */
-export interface RunSummary {
-  /** Number of records. */
-  urls: number;
-  /** Records that ended ok. */
-  ok: number;
-  /** Records that did not (`http + network + timeout`). */
-  failed: number;
+export interface ReportSummary extends RunSummary {
   /** Records with status >= 400. */
   http: number;
   /** Records that failed without an HTTP error status or a timeout. */
   network: number;
   /** Records with error code `"timeout"`. */
   timeout: number;
-  /** Body bytes received, summed. */
-  bytes: number;
-  /** Wall time of the run (ms). */
-  wallMs: number;
-  /** Median time per URL (ms); null without records. */
-  p50: number | null;
-  /** 90th percentile of time per URL (ms). */
-  p90: number | null;
-  /** 99th percentile of time per URL (ms). */
-  p99: number | null;
-  /** Median time to response headers over records that got headers (ms). */
-  ttfbP50: number | null;
-  /** Records per second of wall time; null when the wall time is 0. */
-  rps: number | null;
+  /** Records with at least one attempt: the ones the percentiles are taken over. */
+  timed: number;
+  /** Median time to response headers over records that got headers (ms); null when none did. */
+  ttfbP50Ms: number | null;
   /** Distinct workers that ran a record. */
   workers: number;
-  /** The host with the most records (ties: alphabetically first); null without a parseable URL. */
-  busiestHost: { host: string; count: number } | null;
   /** Pages per depth, by depth; empty unless some record has depth > 0 (a crawl). */
   perDepth: { depth: number; pages: number }[];
 }
 
 /**
- * Summarises one run: totals, percentiles of time per URL, throughput, busiest host and, for
- * crawls, pages per depth.
+ * Summarises one run: the {@linkcode RunStats} totals, percentiles of time per URL, throughput
+ * and busiest host, plus outcome classes, median TTFB, workers and, for crawls, pages per depth.
  *
  * @example
  * ```ts
@@ -100,62 +68,35 @@ export interface RunSummary {
  * summary.rps; // 0
  * ```
  */
-export function summarizeRun(run: ReportRun): RunSummary {
+export function summarizeRun(run: ReportRun): ReportSummary {
+  const stats = new RunStats();
   const counts = { ok: 0, http: 0, network: 0, timeout: 0 };
-  const hosts = new Map<string, number>();
   const depths = new Map<number, number>();
-  const times: number[] = [];
   const ttfbs: number[] = [];
   const workers = new Set<number>();
-  let bytes = 0;
+  let timed = 0;
   let crawl = false;
   for (const r of run.records) {
+    stats.add(r);
     counts[outcomeOf(r)]++;
-    bytes += r.bytes;
-    times.push(r.timeMs);
+    if (r.attempts > 0) timed++;
     if (r.ttfbMs !== null) ttfbs.push(r.ttfbMs);
     if (r.worker !== null) workers.add(r.worker);
     if (r.depth > 0) crawl = true;
     depths.set(r.depth, (depths.get(r.depth) ?? 0) + 1);
-    const host = hostOf(r.url);
-    if (host !== null) hosts.set(host, (hosts.get(host) ?? 0) + 1);
   }
-  let busiestHost: RunSummary["busiestHost"] = null;
-  for (const [host, count] of hosts) {
-    if (
-      busiestHost === null || count > busiestHost.count ||
-      (count === busiestHost.count && host < busiestHost.host)
-    ) busiestHost = { host, count };
-  }
-  const urls = run.records.length;
   return {
-    urls,
-    ok: counts.ok,
-    failed: urls - counts.ok,
+    ...stats.summary(run.wallMs),
     http: counts.http,
     network: counts.network,
     timeout: counts.timeout,
-    bytes,
-    wallMs: run.wallMs,
-    p50: percentile(times, 50),
-    p90: percentile(times, 90),
-    p99: percentile(times, 99),
-    ttfbP50: percentile(ttfbs, 50),
-    rps: run.wallMs > 0 ? urls / (run.wallMs / 1000) : (urls === 0 ? 0 : null),
+    timed,
+    ttfbP50Ms: percentile(ttfbs, 50),
     workers: workers.size,
-    busiestHost,
     perDepth: crawl
       ? [...depths].sort((a, b) => a[0] - b[0]).map(([depth, pages]) => ({ depth, pages }))
       : [],
   };
-}
-
-function hostOf(url: string): string | null {
-  try {
-    return new URL(url).host || null;
-  } catch {
-    return null;
-  }
 }
 
 /**
