@@ -38,7 +38,27 @@ export {
 export type { QueueWaitOptions } from "./green/queue.ts";
 export { JoinableQueue } from "./green/joinable_queue.ts";
 export { Group } from "./green/group.ts";
+export type { AnyGreenlet } from "./green/group.ts";
 export { Pool } from "./green/pool.ts";
 export { monkey } from "./green/monkey.ts";
 export { io } from "./green/io.ts";
 export type { OpenOptions, UrlResponse } from "./green/io.ts";
+
+// The crawler built on it.
+export { fetchPage, fetchUrl, VERSION } from "./crawler/fetch.ts";
+export type { FetchedPage, FetchOptions } from "./crawler/fetch.ts";
+export { fetchAll } from "./crawler/run.ts";
+export type { Mode, RunInput, RunOptions } from "./crawler/run.ts";
+export { compare, formatCompare } from "./crawler/compare.ts";
+export type { ModeResult } from "./crawler/compare.ts";
+export { crawl } from "./crawler/crawl.ts";
+export type { CrawlOptions, CrawlRun, Page } from "./crawler/crawl.ts";
+export type { CrawlCounters } from "./crawler/crawl_frontier.ts";
+export type { Job } from "./crawler/frontier.ts";
+export type { ErrorCode, FetchError, FetchRecord } from "./crawler/record.ts";
+export { RunStats } from "./crawler/stats.ts";
+export type { RunSummary, StatusClass } from "./crawler/stats.ts";
+export type { ScopeMode, ScopeReason } from "./crawler/scope.ts";
+export type { HtmlDocument, HtmlElement } from "./crawler/html.ts";
+export { parseUrlList } from "./crawler/url_list.ts";
+export type { ListEntry } from "./crawler/url_list.ts";

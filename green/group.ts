@@ -8,8 +8,9 @@ import { block, current } from "./hub.ts";
 import { killall } from "./joinall.ts";
 import { Queue } from "./queue.ts";
 
+/** A greenlet of any result type (a group holds greenlets of mixed types). */
 // deno-lint-ignore no-explicit-any
-type AnyGreenlet = Greenlet<any>;
+export type AnyGreenlet = Greenlet<any>;
 const END: unique symbol = Symbol("end");
 
 /**

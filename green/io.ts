@@ -166,4 +166,9 @@ export function urlopen(url: string | URL, options: OpenOptions = {}): Promise<U
  * console.log(typeof io.urlopen); // "function"
  * ```
  */
-export const io: { sleep: typeof sleep; urlopen: typeof urlopen } = { sleep, urlopen };
+export const io: {
+  /** See {@linkcode sleep}. */
+  sleep: (seconds: number) => Promise<void>;
+  /** See {@linkcode urlopen}. */
+  urlopen: (url: string | URL, options?: OpenOptions) => Promise<UrlResponse>;
+} = { sleep, urlopen };

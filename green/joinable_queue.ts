@@ -36,6 +36,7 @@ export class JoinableQueue<T> extends Queue<T> {
     return this.#unfinished;
   }
 
+  /** Counts one more unfinished task. */
   protected override accepted(_item: T): void {
     this.#unfinished++;
     this.#finished.clear();

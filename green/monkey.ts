@@ -70,7 +70,10 @@ export function isPatched(): boolean {
  * ```
  */
 export const monkey: {
-  patchAll: typeof patchAll;
-  unpatchAll: typeof unpatchAll;
-  isPatched: typeof isPatched;
+  /** See {@linkcode patchAll}. */
+  patchAll: () => boolean;
+  /** See {@linkcode unpatchAll}. */
+  unpatchAll: () => boolean;
+  /** See {@linkcode isPatched}. */
+  isPatched: () => boolean;
 } = { patchAll, unpatchAll, isPatched };

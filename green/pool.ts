@@ -60,10 +60,12 @@ export class Pool extends Group {
     }
   }
 
+  /** Waits for a free slot (spawn). */
   protected override async reserve(): Promise<void> {
     if (this.#slots !== null) await this.#slots.acquire();
   }
 
+  /** Frees the slot of a member that left. */
   protected override released(): void {
     this.#slots?.release();
   }

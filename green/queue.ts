@@ -266,15 +266,19 @@ export class LifoQueue<T> extends Queue<T> {
     if (items) { for (const item of items) this.store(item); }
   }
 
+  /** Adds an item to the storage. */
   protected override store(item: T): void {
     this.#stack.push(item);
   }
+  /** Removes and returns the next item. */
   protected override take(): T {
     return this.#stack.pop() as T;
   }
+  /** The next item, not removed. */
   protected override front(): T {
     return this.#stack[this.#stack.length - 1];
   }
+  /** Number of stored items. */
   protected override stored(): number {
     return this.#stack.length;
   }
@@ -328,6 +332,7 @@ export class PriorityQueue<T> extends Queue<T> {
     if (items) { for (const item of items) this.store(item); }
   }
 
+  /** Adds an item to the storage. */
   protected override store(item: T): void {
     const h = this.#heap;
     h.push(item);
@@ -339,6 +344,7 @@ export class PriorityQueue<T> extends Queue<T> {
       i = parent;
     }
   }
+  /** Removes and returns the next item. */
   protected override take(): T {
     const h = this.#heap;
     const top = h[0];
@@ -358,9 +364,11 @@ export class PriorityQueue<T> extends Queue<T> {
     }
     return top;
   }
+  /** The next item, not removed. */
   protected override front(): T {
     return this.#heap[0];
   }
+  /** Number of stored items. */
   protected override stored(): number {
     return this.#heap.length;
   }
