@@ -472,8 +472,11 @@ function getChannel(): Channel {
 /** Cancels the worker's side of a response that was garbage-collected with its body open. */
 const unfinished = new FinalizationRegistry<number>((id) => channel?.drop(id));
 
-/** "open": the worker still holds the body; "ended": it was all received (maybe not all read). */
-type BlockingState = "open" | "ended" | "cancelled" | "failed";
+/**
+ * "open": the worker still holds the body; "received": all of it is here, but the reader has not
+ * been told the end yet; "done": readChunk() returned null; "cancelled"/"failed": stopped.
+ */
+type BlockingState = "open" | "received" | "done" | "cancelled" | "failed";
 
 class BlockingUrlResponse implements UrlResponse {
   readonly status: number;
@@ -496,7 +499,7 @@ class BlockingUrlResponse implements UrlResponse {
     this.url = head.url;
     this.headers = new Headers(head.headers);
     this.#buffered = initial.length > 0 ? initial : null;
-    this.#state = ended ? "ended" : "open";
+    this.#state = ended ? "received" : "open";
     if (this.#state === "open") unfinished.register(this, id, this);
   }
 
@@ -510,24 +513,20 @@ class BlockingUrlResponse implements UrlResponse {
   #release(state: BlockingState, error?: unknown): void {
     this.#state = state;
     this.#error = error;
-    if (state !== "ended") this.#buffered = null;
+    if (state !== "received") this.#buffered = null;
     unfinished.unregister(this);
   }
 
   #readChunkSync(): Uint8Array | null {
     switch (this.#state) {
-      case "ended": {
-        // Everything was received: like a fetch body that is already closed, the rest is
-        // readable whatever happens to the signal or the deadline now.
-        const chunk = this.#buffered;
-        this.#buffered = null;
-        return chunk;
-      }
+      case "done":
       case "cancelled":
         return null;
       case "failed":
         throw this.#error;
     }
+    // Checked even when the whole body is already here: Deno's fetch errors its body stream on
+    // abort/timeout until the reader has seen the end, whatever was received by then.
     if (this.signal?.aborted) {
       const reason = this.signal.reason;
       this.close("failed", reason);
@@ -543,6 +542,10 @@ class BlockingUrlResponse implements UrlResponse {
       this.#buffered = null;
       return chunk;
     }
+    if (this.#state === "received") {
+      this.#state = "done";
+      return null;
+    }
     const ch = getChannel();
     let f: Frame;
     try {
@@ -555,7 +558,7 @@ class BlockingUrlResponse implements UrlResponse {
     }
     switch (f.kind) {
       case L.KIND_CHUNK:
-        if (f.end) this.#release("ended");
+        if (f.end) this.#release(f.payload.length > 0 ? "received" : "done");
         return f.payload.length > 0 ? f.payload : null;
       case L.KIND_ERROR: {
         const err = reviveError(JSON.parse(decoder.decode(f.payload)));
@@ -588,7 +591,7 @@ class BlockingUrlResponse implements UrlResponse {
 
   cancel(): Promise<void> {
     return settled(() => {
-      if (this.#state === "open") this.close("cancelled");
+      if (this.#state === "open" || this.#state === "received") this.close("cancelled");
     });
   }
 }

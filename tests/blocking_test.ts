@@ -461,6 +461,35 @@ Deno.test("an aborted signal rejects with signal.reason in both modes", async ()
   });
 });
 
+Deno.test("abort or timeout after the body arrived but before it was read: both modes fail", async () => {
+  await withServer(async ({ base }) => {
+    for (const [mode, open] of MODES) {
+      // Deno's fetch errors the body on abort/timeout until the reader saw the end, even when
+      // all bytes had arrived; the blocking mode, which already holds them, must do the same.
+      const r = await open(`${base}/ok`, { timeout: 0.3 });
+      await turn(450);
+      await assertRejects(() => r.read(), isTimeout, `${mode} late timeout`);
+      const ac = new AbortController();
+      const r2 = await open(`${base}/ok`, { signal: ac.signal });
+      await turn(30);
+      const reason = new Error("late");
+      ac.abort(reason);
+      await assertRejects(() => r2.read(), (e) => e === reason, `${mode} late abort`);
+      // Once the end was seen, nothing can fail any more.
+      const ac3 = new AbortController();
+      const r3 = await open(`${base}/ok`, { signal: ac3.signal });
+      assertEquals(new TextDecoder().decode(await r3.read()), "hello", mode);
+      ac3.abort();
+      assertEquals(await r3.readChunk(), null, `${mode} after the end`);
+      // cancel() on a body that fully arrived: the rest is dropped, reads return the end.
+      const r4 = await open(`${base}/ok`);
+      await turn(30);
+      await r4.cancel();
+      assertEquals(await r4.readChunk(), null, `${mode} after cancel`);
+    }
+  });
+});
+
 Deno.test("method, request headers and large response headers pass through", async () => {
   await withServer(async ({ base }) => {
     for (const [mode, open] of MODES) {
