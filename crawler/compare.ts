@@ -17,8 +17,44 @@ export interface ModeResult {
   summary: RunSummary;
   /** Wall time of the first mode divided by this one's (1 for the first). */
   speedup: number;
-  /** Every record of the run (kept for reports; the list is finite). */
+  /** Every record of the run (kept for reports; empty with `keepRecords: false`). */
   records: FetchRecord[];
+}
+
+/** Options of {@linkcode compare}: the run options plus which modes, and what to keep. */
+export interface CompareOptions extends RunOptions {
+  /** Modes to run, in order (default: sequential, blocking, concurrent). */
+  modes?: readonly Mode[];
+  /** Keep every record in the results (default true); false leaves `records` empty. */
+  keepRecords?: boolean;
+  /** Called before each run starts, with its label (here the mode). */
+  onRun?: (label: string) => void;
+}
+
+/**
+ * Runs `items` once with `options`, timing the whole run; returns its summary and, when `keep`,
+ * its records. The building block of {@linkcode compare} and the concurrency sweep.
+ *
+ * @example
+ * ```ts ignore
+ * import { measure } from "./compare.ts";
+ * const { summary } = await measure(["http://127.0.0.1:8000/"], { concurrency: 4 }, false);
+ * console.log(summary.wallMs, summary.rps);
+ * ```
+ */
+export async function measure(
+  items: RunInput,
+  options: RunOptions,
+  keep = true,
+): Promise<{ summary: RunSummary; records: FetchRecord[] }> {
+  const stats = new RunStats();
+  const records: FetchRecord[] = [];
+  const started = performance.now();
+  for await (const r of fetchAll(items, options)) {
+    stats.add(r);
+    if (keep) records.push(r);
+  }
+  return { summary: stats.summary(performance.now() - started), records };
 }
 
 /**
@@ -36,20 +72,18 @@ export interface ModeResult {
  */
 export async function compare(
   input: RunInput,
-  options: RunOptions & { modes?: readonly Mode[] } = {},
+  options: CompareOptions = {},
 ): Promise<ModeResult[]> {
   const items = [...input];
   const results: ModeResult[] = [];
   for (const mode of options.modes ?? MODES) {
     if (options.signal?.aborted) break;
-    const stats = new RunStats();
-    const records: FetchRecord[] = [];
-    const started = performance.now();
-    for await (const r of fetchAll(items, { ...options, mode })) {
-      stats.add(r);
-      records.push(r);
-    }
-    const summary = stats.summary(performance.now() - started);
+    options.onRun?.(mode);
+    const { summary, records } = await measure(
+      items,
+      { ...options, mode },
+      options.keepRecords ?? true,
+    );
     const base = results[0]?.summary.wallMs ?? summary.wallMs;
     results.push({
       mode,
@@ -93,8 +127,24 @@ export function formatCompare(results: readonly ModeResult[]): string {
       `${s.ok}/${s.urls}`,
     ]);
   }
+  return alignTable(rows);
+}
+
+/**
+ * Aligns rows of cells as a text table: the first `left` columns padded on the right, the rest
+ * (numbers) on the left, two spaces between columns, trailing spaces trimmed.
+ *
+ * @example
+ * ```ts
+ * import { alignTable } from "./compare.ts";
+ * alignTable([["mode", "wall s"], ["sequential", "2.095"]]);
+ * // "mode        wall s\nsequential   2.095"
+ * ```
+ */
+export function alignTable(rows: readonly (readonly string[])[], left = 1): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   return rows.map((row) =>
-    row.map((cell, c) => c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])).join("  ")
+    row.map((cell, c) => c < left ? cell.padEnd(widths[c]) : cell.padStart(widths[c])).join("  ")
+      .trimEnd()
   ).join("\n");
 }
