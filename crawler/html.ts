@@ -12,26 +12,28 @@
  *   `document.title` is `""`, `body` is empty and the `<title>` becomes the root; and it keeps
  *   `<A HREF>` as `HREF`, so `a[href]` misses it. deno-dom (the first design) is not on npm.
  *
- * Measured with `deno bench --allow-read --allow-env --allow-sys bench/parser_bench.ts`
- * (Deno 2.9.6, 2-core AMD EPYC, shared; mean time to parse and list every `a[href]`; heap held by
- * the parsed 1 MB document, from the same file run with `--memory`):
+ * Measured with `deno bench --allow-read --allow-env --allow-sys bench/parser_bench.ts`: mean
+ * time to parse and list every `a[href]`, range over 3–4 runs (Deno 2.9.6, 2-core AMD EPYC
+ * shared with other jobs, so means carry GC and scheduling noise); heap held by the parsed 1 MB
+ * document from the same file run with `--memory`:
  *
  * | parser                          | 10 KB, 50 links | 1 MB, 6,510 links | heap (1 MB) | DOM      |
  * | ------------------------------- | --------------- | ----------------- | ----------- | -------- |
- * | htmlparser2 12 stream (chosen)  | 0.12–0.18 ms    | 13–15 ms          | 0 (no tree) | none     |
- * | parse5-sax-parser stream        | 0.95 ms         | 89 ms             | 0 (no tree) | none     |
- * | htmlparser2 + css-select        | 0.15–0.30 ms    | 21–33 ms          | 9 MiB       | no (own) |
- * | node-html-parser 9              | 0.27–0.42 ms    | 93–260 ms         | 17 MiB      | DOM-ish  |
- * | parse5 8 (tree walk)            | 0.60–1.0 ms     | 104–229 ms        | 13 MiB      | no (AST) |
- * | linkedom 0.18 (own parser)      | 1.0–2.6 ms      | 156–255 ms        | 22 MiB      | standard |
- * | parse5 → linkedom (chosen DOM)  | 1.4–1.9 ms      | 280 ms            | TODO MiB    | standard |
- * | jsdom 31                        | 2.5–3.8 ms      | 354 ms            | 31 MiB      | standard |
- * | happy-dom 21                    | 2.9–10 ms       | 950 ms            | 183 MiB     | standard |
+ * | htmlparser2 12 stream (chosen)  | 0.11–0.22 ms    | 13.5–16.6 ms      | 0 (no tree) | none     |
+ * | htmlparser2 + css-select        | 0.16–0.19 ms    | 22–33 ms          | 9 MiB       | no (own) |
+ * | parse5-sax-parser stream        | 0.30–0.37 ms    | 32–45 ms          | 0 (no tree) | none     |
+ * | node-html-parser 9              | 0.31–3.2 ms     | 93–350 ms         | 17 MiB      | DOM-ish  |
+ * | parse5 8 (tree walk)            | 0.64–4.3 ms     | 67–104 ms         | 13 MiB      | no (AST) |
+ * | linkedom 0.18 (own parser)      | 0.97–2.3 ms     | 140–255 ms        | 22 MiB      | standard |
+ * | parse5 → linkedom (chosen DOM)  | 1.4–3.5 ms      | 170–700 ms        | 24 MiB      | standard |
+ * | jsdom 31                        | 3.5–3.7 ms      | 354–845 ms        | 31 MiB      | standard |
+ * | happy-dom 21                    | 9.3–12.7 ms     | 560–1,200 ms      | 183 MiB     | standard |
  *
- * The scanner is ~8× faster than the fastest DOM and 6× faster than parse5's spec tokenizer, and
- * holds no tree, so crawling without a hook pays only for tokenizing. For the DOM, correctness on
- * real pages is worth the 1.2–1.8× over linkedom's parser; it is still faster and lighter than
- * jsdom (which is parse5 plus a full browser DOM); happy-dom kept ~200 MiB per 1 MB page.
+ * The scanner is the fastest way to the links (2–3× ahead of parse5's spec tokenizer, ~10× ahead
+ * of any DOM) and holds no tree, so crawling without a hook pays only for tokenizing. For the
+ * DOM, a correct tree on real pages is worth ~1.5–2× over linkedom's own parser; it stays ahead of
+ * jsdom (parse5 plus a full browser DOM) in time and memory; happy-dom held ~180 MiB per 1 MB
+ * page, even after `close()`.
  *
  * ## What the scanner does with odd markup (htmlparser2 12, not the full HTML5 algorithm)
  * Never throws. Entities are decoded with the HTML rule for attributes (`&amp;` becomes `&`;
@@ -85,7 +87,7 @@ export interface HtmlElement {
 
 /** A parsed HTML document (a subset of the DOM `Document`; linkedom underneath). */
 export interface HtmlDocument {
-  /** The text of the first `<title>`. */
+  /** The text of the first `<title>`, as written (browsers also collapse whitespace). */
   readonly title: string;
   /** The `<html>` element (always present: the parser adds omitted html/head/body). */
   readonly documentElement: HtmlElement;

@@ -156,6 +156,13 @@ Deno.test("links: anchors inside comments, script, style, textarea, title, templ
   eq(links(html), ["http://example.com/after-empty-comment", "http://example.com/real"]);
 });
 
+Deno.test("links: raw-text elements hide tags: iframe, noembed, noframes, xmp, plaintext", () => {
+  const html = `<iframe><a href="/if"></iframe><noembed><a href="/ne"></noembed>` +
+    `<noframes><a href="/nf"></noframes><xmp><a href="/xmp"></xmp><a href="/real">` +
+    `<plaintext><a href="/pt">`;
+  eq(links(html), ["http://example.com/real"]);
+});
+
 Deno.test("links: a tag cut off by the end of the file is dropped, not guessed", () => {
   eq(links(`<a href="/ok">x</a><a href="/cut`), ["http://example.com/ok"]);
 });
@@ -285,4 +292,7 @@ Deno.test("links: documented scanner-vs-spec differences", () => {
     "http://example.com/sel",
   ]);
   eq(linksFromDocument(parseDocument(`<select><option>1<a href="/sel">x</a></select>`), PAGE), []);
+  const escaped = `<script><!--<script></script><a href="/in-script"></script><a href="/out">`;
+  eq(extractLinks(escaped, PAGE), ["http://example.com/in-script", "http://example.com/out"]);
+  eq(linksFromDocument(parseDocument(escaped), PAGE), ["http://example.com/out"]);
 });
