@@ -47,11 +47,12 @@
  * Each main→worker→main round trip costs two thread wake-ups, so frames are coalesced: the
  * answer to an open carries the headers plus whatever body is already there, flagged when that
  * is the whole body. A small page thus costs one round trip; `readChunk()` then returns the
- * buffered bytes and the end without asking the worker again. Measured on the project's shared
- * 2-core machine, 200 sequential requests to a local endpoint answering a 10 KB page at once:
- * about 250 µs per async request and 100-200 µs more per blocking one (the wake-ups; spinning
- * instead of sleeping was tried and was slower on 2 cores); with a 20 ms endpoint the blocking
- * run is within about 2% of the async one.
+ * buffered bytes and the end without asking the worker again. Measured on the project's shared,
+ * busy 2-core machine, 200 sequential requests for a 10 KB page from a local server (medians of
+ * 5 runs): with an instant endpoint about 250-360 µs per async request and 140-220 µs more per
+ * blocking one (blocking/async 1.4-1.7); with a 5 ms endpoint 1.08; with a 20 ms endpoint
+ * 1.02-1.04. The extra is the two thread wake-ups, which grow when threads slept longer. Spinning
+ * before `Atomics.wait` was tried and made it slower on 2 cores.
  *
  * ## Deadlines
  *
