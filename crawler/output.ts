@@ -57,6 +57,39 @@ export function syncWriter(
   };
 }
 
+/** A line kept on the terminal below the output (the live progress line, progress.ts). */
+export interface StatusLine {
+  /** Erases it, leaving the cursor at the start of an empty line. */
+  clear(): void;
+  /** Draws it again (a fresh frame at most ~10 times a second, else the last one). */
+  redraw(): void;
+}
+
+/**
+ * Wraps `writer` so each line first clears `status` and redraws it after: lines and the status
+ * line share the terminal without garbling each other. Use it for every writer that reaches the
+ * terminal the status line is on (stderr, and stdout when it is a terminal too).
+ *
+ * @example
+ * ```ts ignore
+ * import { syncWriter, withStatusLine } from "./output.ts";
+ * import { Progress } from "./progress.ts";
+ * const progress = new Progress();
+ * const notes = withStatusLine(syncWriter(Deno.stderr), progress);
+ * notes.line("warning: …"); // the status line is erased, the warning written, the line redrawn
+ * ```
+ */
+export function withStatusLine(writer: LineWriter, status: StatusLine): LineWriter {
+  return {
+    line(text: string) {
+      status.clear();
+      writer.line(text);
+      status.redraw();
+    },
+    close: () => writer.close(),
+  };
+}
+
 /** What the run reports, in the chosen format. */
 export interface RecordOutput {
   /** A worker took a job (text: `GET: <url>`). */
