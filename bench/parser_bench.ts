@@ -6,7 +6,8 @@
  * page with 6,510 links (same markup, repeated).
  *
  * ```sh
- * deno bench --allow-read --allow-env --allow-sys bench/parser_bench.ts    # speed
+ * deno bench --allow-read --allow-env --allow-sys bench/parser_bench.ts    # speed (without
+ *                                                                         # env/sys: no jsdom, happy-dom)
  * deno run --allow-read --allow-env --allow-sys --v8-flags=--expose-gc \
  *   bench/parser_bench.ts --memory                                         # heap after parse
  * ```
@@ -19,8 +20,6 @@ import { selectAll } from "npm:css-select@7.0.0";
 import { parseHTML } from "npm:linkedom@0.18.15";
 import { parse as parseNhp } from "npm:node-html-parser@9.0.7";
 import { parse as parse5 } from "npm:parse5@8.1.1";
-import { Window } from "npm:happy-dom@21.0.4";
-import { JSDOM } from "npm:jsdom@31.0.1";
 import { SAXParser } from "npm:parse5-sax-parser@8.0.0";
 import { parseDocument as parse5Linkedom } from "../crawler/html.ts";
 
@@ -84,7 +83,16 @@ console.log(
 
 type Extract = (html: string) => string[];
 
-const jsdomParser = new new JSDOM("").window.DOMParser();
+// jsdom and happy-dom read the environment when loaded; `deno task bench` grants no --allow-env,
+// so without it they are left out rather than failing the whole bench run.
+const heavy = Deno.permissions.querySync({ name: "env" }).state === "granted" &&
+  Deno.permissions.querySync({ name: "sys" }).state === "granted";
+if (!heavy) {
+  console.log("jsdom and happy-dom skipped: run with --allow-env --allow-sys to include them");
+}
+const { Window } = heavy ? await import("npm:happy-dom@21.0.4") : { Window: null };
+const { JSDOM } = heavy ? await import("npm:jsdom@31.0.1") : { JSDOM: null };
+const jsdomParser = JSDOM ? new new JSDOM("").window.DOMParser() : null;
 
 interface P5Node {
   nodeName: string;
@@ -144,19 +152,21 @@ export const candidates: Record<string, Extract> = {
     walk(parse5(html) as unknown as P5Node);
     return out;
   },
-  "happy-dom": (html) => {
+};
+if (Window && jsdomParser) {
+  candidates["happy-dom"] = (html) => {
     // A fresh Window per page: one shared Window keeps every parsed document alive (OOM at 4 GB).
     const w = new Window();
     const doc = new w.DOMParser().parseFromString(html, "text/html");
     const out = [...doc.querySelectorAll("a[href]")].map((a) => a.getAttribute("href")!);
     w.close();
     return out;
-  },
-  "jsdom": (html) =>
+  };
+  candidates["jsdom"] = (html) =>
     [...jsdomParser.parseFromString(html, "text/html").querySelectorAll("a[href]")].map((a) =>
       a.getAttribute("href")!
-    ),
-};
+    );
+}
 
 interface Elem {
   attribs: Record<string, string>;
@@ -206,9 +216,11 @@ function memory(): void {
     "parse5 -> linkedom (chosen)": () => parse5Linkedom(large),
     "node-html-parser": () => parseNhp(large),
     "parse5 (tree walk)": () => parse5(large),
-    "happy-dom": () => new new Window().DOMParser().parseFromString(large, "text/html"),
-    "jsdom": () => jsdomParser.parseFromString(large, "text/html"),
   };
+  if (Window && jsdomParser) {
+    keep["happy-dom"] = () => new new Window().DOMParser().parseFromString(large, "text/html");
+    keep["jsdom"] = () => jsdomParser.parseFromString(large, "text/html");
+  }
   let held: unknown = null;
   for (const [name, make] of Object.entries(keep)) {
     held = null; // drop the previous candidate's document before measuring
