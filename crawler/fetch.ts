@@ -10,7 +10,7 @@
  * @module
  */
 import { openUrl, pause, type UrlResponse } from "../green/io.ts";
-import type { ErrorCode, FetchError, FetchRecord } from "./record.ts";
+import { blankRecord, type ErrorCode, type FetchError, type FetchRecord } from "./record.ts";
 import { stripControl } from "./sanitize.ts";
 import { extractTitle, isHtml } from "./title.ts";
 
@@ -43,6 +43,12 @@ export interface FetchOptions {
   keepHtml?: boolean;
   /** Keep the body whatever its type (up to `maxBytes`), e.g. robots.txt. Default false. */
   keepAny?: boolean;
+  /**
+   * Asked before each redirect is followed, with the target (fragment dropped); false stops
+   * there and the redirect response is the record's final one. The crawler uses it so a page
+   * already seen is not fetched again through a redirect. Default: follow.
+   */
+  followRedirect?: (url: string) => boolean;
 }
 
 /** A record plus, with `keepHtml`, the HTML body that was read. */
@@ -96,8 +102,18 @@ export async function fetchUrl(url: string, options: FetchOptions = {}): Promise
  */
 export async function fetchPage(url: string, options: FetchOptions = {}): Promise<FetchedPage> {
   const o = { ...FETCH_DEFAULTS, ...options };
+  const follow = options.followRedirect;
+  if (follow) {
+    const approved = new Set<string>(); // a retry follows what the first attempt was allowed to
+    o.followRedirect = (u) => {
+      if (approved.has(u)) return true;
+      if (!follow(u)) return false;
+      approved.add(u);
+      return true;
+    };
+  }
   const started = performance.now();
-  const record = emptyRecord(url);
+  const record = blankRecord(url);
   let html: Uint8Array | null = null;
   for (let attempt = 1;; attempt++) {
     record.attempts = attempt;
@@ -116,31 +132,6 @@ export async function fetchPage(url: string, options: FetchOptions = {}): Promis
   record.ok = record.error === null;
   record.timeMs = round(performance.now() - started);
   return { record, html };
-}
-
-function emptyRecord(url: string): FetchRecord {
-  return {
-    url,
-    finalUrl: null,
-    status: null,
-    ok: false,
-    bytes: 0,
-    timeMs: 0,
-    ttfbMs: null,
-    startMs: 0,
-    queueMs: 0,
-    depth: 0,
-    parent: null,
-    contentType: null,
-    title: null,
-    redirects: 0,
-    redirectChain: [],
-    error: null,
-    attempts: 0,
-    worker: null,
-    line: null,
-    links: 0,
-  };
 }
 
 /** Full-jitter-free "equal jitter": half the exponential step is fixed, half random. */
@@ -209,6 +200,11 @@ async function attemptOnce(url: string, o: Settings, started: number): Promise<O
         return fail("bad-redirect", `redirect to unsupported scheme ${next.protocol}`);
       }
       next.hash = "";
+      if (o.followRedirect && !o.followRedirect(next.href)) {
+        const type = response.headers.get("content-type");
+        fields.contentType = type === null ? null : stripControl(type);
+        return { fields, error: null, retryable: false, retryAfter: null, html: null };
+      }
       chain.push(current);
       fields.redirects = chain.length;
       fields.redirectChain = [...chain];

@@ -69,3 +69,39 @@ export interface FetchRecord {
   /** Links found on the page (crawling only; 0 otherwise). */
   links: number;
 }
+
+/**
+ * A record for `url` before anything happened: no response, no error, nothing counted.
+ * Every record starts here, so a new field gets its default in one place.
+ *
+ * @example
+ * ```ts
+ * import { blankRecord } from "./record.ts";
+ * const r = { ...blankRecord("http://127.0.0.1/"), ok: true, status: 200 };
+ * console.log(r.bytes); // 0
+ * ```
+ */
+export function blankRecord(url: string): FetchRecord {
+  return {
+    url,
+    finalUrl: null,
+    status: null,
+    ok: false,
+    bytes: 0,
+    timeMs: 0,
+    ttfbMs: null,
+    startMs: 0,
+    queueMs: 0,
+    depth: 0,
+    parent: null,
+    contentType: null,
+    title: null,
+    redirects: 0,
+    redirectChain: [],
+    error: null,
+    attempts: 0,
+    worker: null,
+    line: null,
+    links: 0,
+  };
+}

@@ -11,7 +11,7 @@ import { joinall, killall } from "../green/joinall.ts";
 import { Queue } from "../green/queue.ts";
 import { type FetchOptions, fetchPage } from "./fetch.ts";
 import { type Frontier, type Job, ListFrontier } from "./frontier.ts";
-import type { FetchRecord } from "./record.ts";
+import { blankRecord, type FetchRecord } from "./record.ts";
 import type { ListEntry } from "./url_list.ts";
 
 /** How the work is scheduled. */
@@ -133,7 +133,12 @@ export async function* runFrontier(
     if (job === null) return false;
     const takenAt = performance.now();
     options.onStart?.(job, id);
-    const { record, html } = await fetchPage(job.url, fetchOptions);
+    const { record, html } = await fetchPage(
+      job.url,
+      frontier.redirect
+        ? { ...fetchOptions, followRedirect: (url) => frontier.redirect!(job, url) }
+        : fetchOptions,
+    );
     record.startMs = round(takenAt - started);
     record.queueMs = round(Math.max(0, takenAt - Math.max(job.queuedAt, started)));
     record.depth = job.depth;
@@ -167,28 +172,10 @@ export async function* runFrontier(
 }
 
 function invalidRecord(entry: { line: number; input: string; error: string }): FetchRecord {
-  return {
-    url: entry.input,
-    finalUrl: null,
-    status: null,
-    ok: false,
-    bytes: 0,
-    timeMs: 0,
-    ttfbMs: null,
-    startMs: 0,
-    queueMs: 0,
-    depth: 0,
-    parent: null,
-    contentType: null,
-    title: null,
-    redirects: 0,
-    redirectChain: [],
-    error: { code: "invalid-url", message: entry.error },
-    attempts: 0,
-    worker: null,
-    line: entry.line,
-    links: 0,
-  };
+  const record = blankRecord(entry.input);
+  record.error = { code: "invalid-url", message: entry.error };
+  record.line = entry.line;
+  return record;
 }
 
 function round(ms: number): number {

@@ -2,9 +2,8 @@
  * `AsyncResult`: a value (or error) that one greenlet sets and others wait for.
  * @module
  */
-import { block } from "./hub.ts";
+import { Linkable } from "./linkable.ts";
 import { Timeout } from "./timeout.ts";
-import type { Waitable } from "./waitable.ts";
 
 /**
  * A settable result. `get()` returns the value or re-throws the stored error; setting again
@@ -18,12 +17,11 @@ import type { Waitable } from "./waitable.ts";
  * console.log(await r.get()); // 42
  * ```
  */
-export class AsyncResult<T = unknown> implements Waitable {
+export class AsyncResult<T = unknown> extends Linkable {
   #ready = false;
   #failed = false;
   #value: T | undefined;
   #exception: unknown;
-  #links = new Set<(r: this) => void>();
 
   /** True once a value or an error was set. */
   ready(): boolean {
@@ -56,9 +54,7 @@ export class AsyncResult<T = unknown> implements Waitable {
     this.#failed = failed;
     this.#value = value;
     this.#exception = error;
-    const links = [...this.#links];
-    this.#links.clear();
-    for (const cb of links) cb(this);
+    this.notifyReady();
   }
 
   /**
@@ -68,7 +64,7 @@ export class AsyncResult<T = unknown> implements Waitable {
   async get(options: { block?: boolean; timeout?: number } = {}): Promise<T> {
     if (!this.#ready) {
       if (options.block === false) throw new Timeout(0);
-      if (!(await this.#waitReady(options.timeout))) throw new Timeout(options.timeout ?? null);
+      if (!(await this.waitReady(options.timeout))) throw new Timeout(options.timeout ?? null);
     }
     if (this.#failed) throw this.#exception;
     return this.#value as T;
@@ -81,30 +77,7 @@ export class AsyncResult<T = unknown> implements Waitable {
 
   /** Waits until ready; resolves the value, or undefined on timeout or when an error is stored. */
   async wait(timeout?: number): Promise<T | undefined> {
-    await this.#waitReady(timeout);
+    await this.waitReady(timeout);
     return this.#ready && !this.#failed ? this.#value : undefined;
-  }
-
-  #waitReady(timeout?: number): Promise<boolean> {
-    if (this.#ready) return Promise.resolve(true);
-    return block<boolean>(
-      (resolve) => {
-        const cb = () => resolve(true);
-        this.#links.add(cb);
-        return () => this.#links.delete(cb);
-      },
-      timeout,
-      () => false,
-    );
-  }
-
-  /** Calls `callback(this)` when ready (soon, if it already is). */
-  rawlink(callback: (r: this) => void): void {
-    if (this.#ready) queueMicrotask(() => callback(this));
-    else this.#links.add(callback);
-  }
-  /** Forgets a callback given to {@linkcode AsyncResult.rawlink}. */
-  unlink(callback: (r: this) => void): void {
-    this.#links.delete(callback);
   }
 }

@@ -2,8 +2,7 @@
  * `Event`: a flag that greenlets can wait for.
  * @module
  */
-import { block } from "./hub.ts";
-import type { Waitable } from "./waitable.ts";
+import { Linkable } from "./linkable.ts";
 
 /**
  * A flag: `set()` wakes every waiter (they run once the setter yields), `clear()` resets it.
@@ -17,9 +16,8 @@ import type { Waitable } from "./waitable.ts";
  * console.log(await g.get()); // "go"
  * ```
  */
-export class Event implements Waitable {
+export class Event extends Linkable {
   #flag = false;
-  #links = new Set<(e: this) => void>();
 
   /** True once set (and not cleared since). */
   isSet(): boolean {
@@ -34,8 +32,7 @@ export class Event implements Waitable {
   set(): void {
     if (this.#flag) return;
     this.#flag = true;
-    const links = [...this.#links];
-    for (const cb of links) cb(this);
+    this.notifyReady();
   }
 
   /** Resets the flag; later waits block again. */
@@ -45,25 +42,6 @@ export class Event implements Waitable {
 
   /** Waits until set; resolves true, or false after `timeout` seconds. */
   wait(timeout?: number): Promise<boolean> {
-    if (this.#flag) return Promise.resolve(true);
-    return block<boolean>(
-      (resolve) => {
-        const cb = () => resolve(true);
-        this.#links.add(cb);
-        return () => this.#links.delete(cb);
-      },
-      timeout,
-      () => false,
-    );
-  }
-
-  /** Calls `callback(this)` when set (soon, if it already is). */
-  rawlink(callback: (e: this) => void): void {
-    if (this.#flag) queueMicrotask(() => callback(this));
-    else this.#links.add(callback);
-  }
-  /** Forgets a callback given to {@linkcode Event.rawlink}. */
-  unlink(callback: (e: this) => void): void {
-    this.#links.delete(callback);
+    return this.waitReady(timeout);
   }
 }
