@@ -24,6 +24,7 @@ export type { Waitable } from "./green/waitable.ts";
 export { Timeout, withTimeout } from "./green/timeout.ts";
 export type { TimeoutSpec } from "./green/timeout.ts";
 export { Event } from "./green/event.ts";
+export { Linkable } from "./green/linkable.ts";
 export { AsyncResult } from "./green/async_result.ts";
 export { BoundedSemaphore, Semaphore } from "./green/semaphore.ts";
 export {
@@ -50,7 +51,7 @@ export type { FetchedPage, FetchOptions } from "./crawler/fetch.ts";
 export { fetchAll } from "./crawler/run.ts";
 export type { Mode, RunInput, RunOptions } from "./crawler/run.ts";
 export { compare, formatCompare } from "./crawler/compare.ts";
-export type { ModeResult } from "./crawler/compare.ts";
+export type { CompareOptions, ModeResult } from "./crawler/compare.ts";
 export { crawl } from "./crawler/crawl.ts";
 export type { CrawlOptions, CrawlRun, Page } from "./crawler/crawl.ts";
 export type { CrawlCounters } from "./crawler/crawl_frontier.ts";
