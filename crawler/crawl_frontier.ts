@@ -62,6 +62,8 @@ interface Host {
   readyAt: number;
   /** Seconds between starts: `delay`, raised by Crawl-delay. */
   gap: number;
+  /** robots.txt: not asked yet, being fetched (the host waits), or known (its delay applied). */
+  robots: "unknown" | "loading" | "known";
 }
 
 /**
@@ -129,7 +131,7 @@ export class CrawlFrontier implements Frontier {
     const key = new URL(job.url).host;
     let host = this.#hosts.get(key);
     if (!host) {
-      host = { jobs: [], head: 0, active: 0, readyAt: 0, gap: this.#o.delay };
+      host = { jobs: [], head: 0, active: 0, readyAt: 0, gap: this.#o.delay, robots: "unknown" };
       this.#hosts.set(key, host);
     }
     host.jobs.push(job);
@@ -142,7 +144,7 @@ export class CrawlFrontier implements Frontier {
   #pick(now: number): Host | number | null {
     let soonest: number | null = null;
     for (const host of this.#waiting) {
-      if (host.active >= this.#o.perHost) continue;
+      if (host.active >= this.#o.perHost || host.robots === "loading") continue;
       if (host.readyAt > now) {
         soonest = soonest === null ? host.readyAt : Math.min(soonest, host.readyAt);
         continue;
@@ -180,6 +182,11 @@ export class CrawlFrontier implements Frontier {
       const now = performance.now();
       const picked = this.#pick(now);
       if (typeof picked === "object" && picked !== null) {
+        const head = picked.jobs[picked.head];
+        if (head.depth > 0 && this.#o.robots && picked.robots === "unknown") {
+          await this.#loadRobots(picked, head, now);
+          continue;
+        }
         const job = this.#take(picked, now);
         this.#inFlight++;
         if (job.depth > 0 && this.#o.robots && !(await this.#allowed(job, picked))) continue;
@@ -194,6 +201,28 @@ export class CrawlFrontier implements Frontier {
         this.#wakers.add(resolve);
         return () => this.#wakers.delete(resolve);
       }, wait);
+    }
+  }
+
+  /**
+   * Fetches the host's robots.txt before its first discovered URL, as one of the host's requests
+   * (it takes a `perHost` slot and keeps the delay), so its Crawl-delay spaces every request
+   * after it: no batch of requests starts before the delay is known.
+   */
+  async #loadRobots(host: Host, head: Job, now: number): Promise<void> {
+    host.robots = "loading";
+    host.active++;
+    this.#inFlight++;
+    host.readyAt = now + host.gap * 1000;
+    try {
+      const { crawlDelay } = await this.#o.robots!(new URL(head.url));
+      if (crawlDelay !== null && crawlDelay > host.gap) {
+        host.readyAt += (crawlDelay - host.gap) * 1000;
+        host.gap = crawlDelay;
+      }
+    } finally {
+      host.robots = "known";
+      this.#release(host);
     }
   }
 
