@@ -240,6 +240,23 @@ export class CrawlFrontier implements Frontier {
     return false;
   }
 
+  /**
+   * A redirect of `job` to `url`: the target becomes seen; a discovered URL's redirect to a page
+   * already seen (queued, fetched or reached by another redirect) is not followed, and counted
+   * as a duplicate. Listed URLs follow their redirects whatever was seen.
+   */
+  redirect(job: Job, url: string): boolean {
+    const key = tryCanonicalUrl(url);
+    if (key === null) return true;
+    if (!this.#seen.has(key)) {
+      this.#seen.add(key);
+      return true;
+    }
+    if (job.depth === 0) return true;
+    this.counters.duplicate++;
+    return false;
+  }
+
   done(job: Job, links: readonly string[], finalUrl?: string | null): void {
     const host = this.#hosts.get(new URL(job.url).host);
     if (host) this.#release(host);

@@ -43,6 +43,11 @@ export interface Frontier {
   done(job: Job, links: readonly string[], finalUrl?: string | null): void;
   /** Jobs queued and not yet taken. */
   pending(): number;
+  /**
+   * Optional: `job`'s request is redirected to `url`; false means do not follow (the target is
+   * already seen). Frontiers without it follow every redirect.
+   */
+  redirect?(job: Job, url: string): boolean;
 }
 
 /**
