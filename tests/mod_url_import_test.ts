@@ -80,7 +80,16 @@ const fast = spawn(async () => {
   return "F";
 });
 await joinall([slow, fast]);
-print({ kind: "greenlets", order, values: [slow.value, fast.value], ms: performance.now() - t0 });
+// Again, warm (the first round also pays the fresh cache's start-up): 0.3 s and 0.2 s overlap.
+const t1 = performance.now();
+await joinall([spawn(() => sleep(0.3)), spawn(() => sleep(0.2))]);
+print({
+  kind: "greenlets",
+  order,
+  values: [slow.value, fast.value],
+  ms: performance.now() - t0,
+  warmMs: performance.now() - t1,
+});
 
 const one = await fetchUrl(target + "/one", { timeout: 5, retries: 0 });
 print({ kind: "fetchUrl", version: VERSION, ok: one.ok, status: one.status, bytes: one.bytes, title: one.title });
@@ -170,7 +179,12 @@ test("mod.ts imported from an http URL: greenlets, fetchUrl, fetchAll (also bloc
 
     assertEquals(greenlets.order, ["slow start", "fast start", "fast end", "slow end"]);
     assertEquals(greenlets.values, ["S", "F"]);
-    assert(greenlets.ms >= 95 && greenlets.ms < 140, `two sleeps overlapped: ${greenlets.ms} ms`);
+    // The order already shows the overlap: fast started after slow and ended first.
+    assert(greenlets.ms >= 95 && greenlets.ms < 5000, `first round: ${greenlets.ms} ms`);
+    assert(
+      greenlets.warmMs >= 290 && greenlets.warmMs < 450,
+      `0.3 s and 0.2 s sleeps took ${greenlets.warmMs} ms: not overlapped (0.5 s) or too slow`,
+    );
 
     assertEquals(one, {
       kind: "fetchUrl",
@@ -192,7 +206,7 @@ test("mod.ts imported from an http URL: greenlets, fetchUrl, fetchAll (also bloc
       }
     }
     // 4 URLs of 100 ms: overlapped with green I/O, one after another when it blocks.
-    assert(concurrent.ms < 300, `concurrent fetchAll took ${concurrent.ms} ms`);
+    assert(concurrent.ms < 350, `concurrent fetchAll took ${concurrent.ms} ms`);
     assert(blocking.ms >= 390, `blocking fetchAll took only ${blocking.ms} ms`);
 
     assertEquals(cmp.runs, [
