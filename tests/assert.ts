@@ -13,7 +13,8 @@ export function assert(condition: unknown, message = "assertion failed"): assert
 
 /** Throws unless `actual` deep-equals `expected` (strict: same types, same prototypes). */
 export function assertEquals<T>(actual: T, expected: T, message?: string): void {
-  deepStrictEqual(actual, expected, message);
+  if (message === undefined) deepStrictEqual(actual, expected);
+  else deepStrictEqual(actual, expected, message);
 }
 
 /** Returns the error `fn` throws or its promise rejects with; throws when there is none. */
