@@ -49,10 +49,15 @@ export function normalizePercentEncoding(text: string): string {
  * ```
  */
 export function canonicalUrl(input: string | URL): string {
-  const url = new URL(input); // a copy, also when given a URL: the caller's object is not changed
-  url.hash = "";
-  if (url.search === "") url.search = ""; // serialises "/a?" as "/a"
-  const { href, pathname, search } = url;
+  // Cut the fragment and an empty query off the serialisation: the first `#` of an href starts
+  // the fragment, and the first `?` the query, so a first `?` at the end is an empty query.
+  // Without any `%` left there is no escape to normalise (most links: no second parse).
+  let href = typeof input === "string" ? new URL(input).href : input.href;
+  const hash = href.indexOf("#");
+  if (hash >= 0) href = href.slice(0, hash);
+  if (href.indexOf("?") === href.length - 1) href = href.slice(0, -1);
+  if (!href.includes("%")) return href;
+  const { pathname, search } = new URL(href);
   const prefix = href.slice(0, href.length - pathname.length - search.length);
   return prefix + normalizePercentEncoding(pathname) + normalizePercentEncoding(search);
 }

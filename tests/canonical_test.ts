@@ -82,3 +82,12 @@ Deno.test("normalizePercentEncoding: only well-formed escapes change", () => {
   eq(normalizePercentEncoding("100% %g1 %"), "100% %g1 %");
   eq(normalizePercentEncoding("plain"), "plain");
 });
+
+Deno.test("canonicalUrl: only an empty query is dropped; '?' and '#' inside query or fragment stay", () => {
+  eq(canonicalUrl("http://h/a??"), "http://h/a??");
+  eq(canonicalUrl("http://h/a?#x?"), "http://h/a");
+  eq(canonicalUrl("http://h/a?b?#"), "http://h/a?b?");
+  eq(canonicalUrl("http://h/a#x?y%2f"), "http://h/a");
+  eq(canonicalUrl("http://h/%7e?q=%2f#%41"), "http://h/~?q=%2F");
+  eq(canonicalUrl(new URL("http://h/x?#y")), "http://h/x");
+});
