@@ -12,7 +12,9 @@
  *   starts of two requests (raised to the host's robots.txt `Crawl-delay`);
  * - robots.txt for discovered URLs (listed ones are fetched as the user asked).
  *
- * Memory stays proportional to the frontier: queued jobs, one string per seen URL, one small
+ * Memory stays proportional to the frontier: per queued URL two array slots (its string, shared
+ * with the seen-set, and the {@linkcode Origin} shared by all links of its page), one string per
+ * seen URL, one small
  * record per host. Finished records are never kept here.
  * @module
  */
@@ -54,8 +56,22 @@ export interface CrawlCounters {
   overBudget: number;
 }
 
+/**
+ * What a queued URL's job gets besides its URL: shared by all links found on one page (and one
+ * per listed URL), so a queued link costs two array slots rather than a job object.
+ */
+interface Origin {
+  line: number | null;
+  depth: number;
+  parent: string | null;
+  queuedAt: number;
+  seed: string;
+}
+
 interface Host {
-  jobs: Job[];
+  /** Queued URLs from `head` on, and the origin of each. */
+  urls: string[];
+  origins: Origin[];
   head: number;
   active: number;
   /** `performance.now()` before which no request may start. */
@@ -109,7 +125,7 @@ export class CrawlFrontier implements Frontier {
     const now = performance.now();
     for (const { url, line } of seeds) {
       this.#seen.add(tryCanonicalUrl(url) ?? url);
-      this.#enqueue({ url, line, depth: 0, parent: null, queuedAt: now, seed: url });
+      this.#enqueue(url, { line, depth: 0, parent: null, queuedAt: now, seed: url });
     }
   }
 
@@ -127,14 +143,23 @@ export class CrawlFrontier implements Frontier {
     return this.#queued;
   }
 
-  #enqueue(job: Job): void {
-    const key = new URL(job.url).host;
+  #enqueue(url: string, origin: Origin): void {
+    const key = new URL(url).host;
     let host = this.#hosts.get(key);
     if (!host) {
-      host = { jobs: [], head: 0, active: 0, readyAt: 0, gap: this.#o.delay, robots: "unknown" };
+      host = {
+        urls: [],
+        origins: [],
+        head: 0,
+        active: 0,
+        readyAt: 0,
+        gap: this.#o.delay,
+        robots: "unknown",
+      };
       this.#hosts.set(key, host);
     }
-    host.jobs.push(job);
+    host.urls.push(url);
+    host.origins.push(origin);
     this.#waiting.add(host);
     this.#queued++;
     this.counters.queued++;
@@ -155,18 +180,29 @@ export class CrawlFrontier implements Frontier {
   }
 
   #take(host: Host, now: number): Job {
-    const job = host.jobs[host.head];
-    host.jobs[host.head++] = undefined as unknown as Job;
-    if (host.head === host.jobs.length) {
-      host.jobs = [];
+    const o = host.origins[host.head];
+    const job: Job = {
+      url: host.urls[host.head],
+      line: o.line,
+      depth: o.depth,
+      parent: o.parent,
+      queuedAt: o.queuedAt,
+      seed: o.seed,
+    };
+    host.urls[host.head] = undefined as unknown as string;
+    host.origins[host.head++] = undefined as unknown as Origin;
+    if (host.head === host.urls.length) {
+      host.urls = [];
+      host.origins = [];
       host.head = 0;
       this.#waiting.delete(host);
     } else {
       // Round robin: this host goes to the back of the line.
       this.#waiting.delete(host);
       this.#waiting.add(host);
-      if (host.head > 1024 && host.head * 2 > host.jobs.length) {
-        host.jobs = host.jobs.slice(host.head);
+      if (host.head > 1024 && host.head * 2 > host.urls.length) {
+        host.urls = host.urls.slice(host.head);
+        host.origins = host.origins.slice(host.head);
         host.head = 0;
       }
     }
@@ -182,9 +218,9 @@ export class CrawlFrontier implements Frontier {
       const now = performance.now();
       const picked = this.#pick(now);
       if (typeof picked === "object" && picked !== null) {
-        const head = picked.jobs[picked.head];
-        if (head.depth > 0 && this.#o.robots && picked.robots === "unknown") {
-          await this.#loadRobots(picked, head, now);
+        const depth = picked.origins[picked.head].depth;
+        if (depth > 0 && this.#o.robots && picked.robots === "unknown") {
+          await this.#loadRobots(picked, picked.urls[picked.head], now);
           continue;
         }
         const job = this.#take(picked, now);
@@ -209,13 +245,13 @@ export class CrawlFrontier implements Frontier {
    * (it takes a `perHost` slot and keeps the delay), so its Crawl-delay spaces every request
    * after it: no batch of requests starts before the delay is known.
    */
-  async #loadRobots(host: Host, head: Job, now: number): Promise<void> {
+  async #loadRobots(host: Host, url: string, now: number): Promise<void> {
     host.robots = "loading";
     host.active++;
     this.#inFlight++;
     host.readyAt = now + host.gap * 1000;
     try {
-      const { crawlDelay } = await this.#o.robots!(new URL(head.url));
+      const { crawlDelay } = await this.#o.robots!(new URL(url));
       if (crawlDelay !== null && crawlDelay > host.gap) {
         host.readyAt += (crawlDelay - host.gap) * 1000;
         host.gap = crawlDelay;
@@ -271,6 +307,7 @@ export class CrawlFrontier implements Frontier {
     }
     const seed = new URL(job.seed);
     const now = performance.now();
+    let origin: Origin | undefined; // one for all links of this page
     for (const link of links) {
       if (this.#seen.has(link)) {
         this.counters.duplicate++;
@@ -287,14 +324,8 @@ export class CrawlFrontier implements Frontier {
         continue;
       }
       this.#seen.add(link);
-      this.#enqueue({
-        url: link,
-        line: null,
-        depth,
-        parent: job.url,
-        queuedAt: now,
-        seed: job.seed,
-      });
+      origin ??= { line: null, depth, parent: job.url, queuedAt: now, seed: job.seed };
+      this.#enqueue(link, origin);
     }
     this.#wake();
   }
