@@ -5,63 +5,18 @@
  * freezes and no other greenlet runs. After `monkey.patch_all()` they yield instead. greencrawl
  * reproduces both for real:
  *
- * - {@linkcode openUrlAsync} is plain `fetch()` with a streaming body: it yields, like patched
- *   `urlopen`.
- * - {@linkcode openUrlBlocking} hands the exchange to a helper thread and freezes the calling
- *   thread with `Atomics.wait` until the answer is there: no timer, no other task, no I/O callback
- *   runs meanwhile, like unpatched `urlopen`. Every `readChunk()` blocks the same way.
- * - {@linkcode blockingSleep} freezes the thread with `Atomics.wait` on a private buffer, like
- *   unpatched `time.sleep`.
+ * - `openUrlAsync` (in `open_async.ts`) is plain `fetch()` with a streaming body: it yields, like
+ *   patched `urlopen`.
+ * - {@linkcode openUrlBlocking} (here) hands the exchange to a helper thread and freezes the
+ *   calling thread with `Atomics.wait` until the answer is there: no timer, no other task, no I/O
+ *   callback runs meanwhile, like unpatched `urlopen`. Every `readChunk()` blocks the same way.
+ *   The helper thread, the shared buffer and the deadlines are in `blocking_channel.ts`; the
+ *   helper's own code is in `blocking_worker_source.ts`.
+ * - {@linkcode blockingSleep} (here) freezes the thread with `Atomics.wait` on a private buffer,
+ *   like unpatched `time.sleep`.
  *
- * Both HTTP modes fail the same way, so callers can classify errors without knowing the mode:
- * a timeout rejects with a `DOMException` named `"TimeoutError"`, an abort with `signal.reason`,
- * a network failure (refused, reset, DNS, malformed response) with a `TypeError` as fetch gives it
- * (Deno 2.9's message is `"fetch failed"`; the details, such as "Connection refused", are in its
- * `cause`, which is carried across threads too). A failure while reading the body rejects
- * `readChunk()` with the same kinds of error.
- *
- * ## The worker: why `node:worker_threads` with `eval` source
- *
- * One long-lived worker is created lazily on the first blocking call and reused for every later
- * one (starting a worker per call would cost milliseconds). Two options were measured on Deno
- * 2.9.6:
- *
- * - a Deno `Worker` from a Blob URL: about 20-35 µs per main→worker→main round trip, but a live
- *   Deno worker keeps the process running (a script that had used it did not exit until killed),
- *   so it would have to be terminated after an idle timer, delaying exit by that idle time;
- * - a `node:worker_threads` `Worker` with `eval: true` and `.unref()`: the same round trip cost
- *   (about 20 µs), and the process exits as soon as the main program is done, even with the
- *   worker idle.
- *
- * The second is used. Its source is a string (see `blocking_worker_source.ts`), so it needs no
- * read permission and works when greencrawl is imported from an `http:` URL; the worker inherits
- * the process's permissions, so `--allow-net=127.0.0.1` is all it needs to reach a local server.
- *
- * ## Transfer
- *
- * One SharedArrayBuffer (a 64-byte control area plus a 64 KiB data area) carries the worker's
- * answers; commands travel by `postMessage`. Bodies are pulled one chunk at a time (the worker
- * reads one chunk ahead), so a body of any size passes through a 64 KiB window and is never
- * buffered whole. `cancel()` tells the worker to abort the fetch and cancel the body reader.
- *
- * Each main→worker→main round trip costs two thread wake-ups, so frames are coalesced: the
- * answer to an open carries the headers plus whatever body is already there, flagged when that
- * is the whole body. A small page thus costs one round trip; `readChunk()` then returns the
- * buffered bytes and the end without asking the worker again. Measured on the project's shared,
- * busy 2-core machine, 200 sequential requests for a 10 KB page from a local server (medians of
- * 5 runs): with an instant endpoint about 250-360 µs per async request and 140-220 µs more per
- * blocking one (blocking/async 1.4-1.7); with a 5 ms endpoint 1.08; with a 20 ms endpoint
- * 1.02-1.04. The extra is the two thread wake-ups, which grow when threads slept longer. Spinning
- * before `Atomics.wait` was tried and made it slower on 2 cores.
- *
- * ## Deadlines
- *
- * The frozen main thread cannot run timers, so `timeout` is enforced with the timeout argument of
- * `Atomics.wait`: the deadline covers the whole exchange (headers and body). When it passes, the
- * worker is told to abort and the call rejects with the `TimeoutError`. The worker acknowledges
- * every cancellation; if it ever failed to within a few seconds, it would be terminated and a new
- * one created on the next call, so nothing hangs forever once a timeout is set. Without a
- * timeout, a blocking call waits as long as the server does (as `urlopen` without a timeout does).
+ * Both HTTP modes take the same `OpenOptions`, give the same `UrlResponse` and fail the same way
+ * (see `url_response.ts`).
  *
  * ## One blocking call at a time, several open bodies
  *
@@ -87,7 +42,8 @@
  *
  * @example The contrast
  * ```ts ignore
- * import { openUrlAsync, openUrlBlocking } from "./blocking.ts";
+ * import { openUrlBlocking } from "./blocking.ts";
+ * import { openUrlAsync } from "./open_async.ts";
  * let ticks = 0;
  * const timer = setInterval(() => ticks++, 10);
  * const resp = await openUrlBlocking("http://127.0.0.1:8000/slow"); // frozen: ticks stays 0
@@ -100,94 +56,23 @@
  * @module
  */
 
-import { Worker } from "node:worker_threads";
 import {
-  BLOCKING_WORKER_SOURCE,
-  LAYOUT as L,
-  type SerializedError,
-  type WorkerCommand,
-} from "./blocking_worker_source.ts";
-
-/**
- * Options for one HTTP exchange.
- *
- * @example
- * ```ts
- * import type { OpenOptions } from "./blocking.ts";
- * const options: OpenOptions = { redirect: "manual", timeout: 2, headers: { "user-agent": "gc" } };
- * console.log(options.timeout); // seconds
- * ```
- */
-export interface OpenOptions {
-  /** HTTP method; default `"GET"`. */
-  method?: string;
-  /** Request headers. */
-  headers?: HeadersInit;
-  /** Default `"follow"`; the crawler uses `"manual"` and follows redirects itself. */
-  redirect?: "manual" | "follow";
-  /** SECONDS, a deadline for the whole exchange (headers + body); `undefined` = none. */
-  timeout?: number;
-  /** Async mode: aborts the request/body; blocking mode: checked before starting and before
-   * each body chunk (it cannot fire while the thread is frozen). */
-  signal?: AbortSignal;
-}
-
-/**
- * A response whose body is read chunk by chunk (decoded: Content-Encoding undone, as fetch does).
- *
- * @example Reading a body chunk by chunk
- * ```ts ignore
- * import { openUrlAsync } from "./blocking.ts";
- * const resp = await openUrlAsync("http://127.0.0.1:8000/");
- * let bytes = 0;
- * for (let c = await resp.readChunk(); c !== null; c = await resp.readChunk()) bytes += c.length;
- * console.log(resp.status, bytes);
- * ```
- */
-export interface UrlResponse {
-  /** HTTP status code. */
-  readonly status: number;
-  /** Final URL (after redirects, when they are followed). */
-  readonly url: string;
-  /** Response headers. */
-  readonly headers: Headers;
-  /** Next decoded body chunk, or null at the end of the body. */
-  readChunk(): Promise<Uint8Array | null>;
-  /** The whole remaining body (like Python's resp.read()). */
-  read(): Promise<Uint8Array>;
-  /** Stop the download and release the connection; safe to call twice or after the end. */
-  cancel(): Promise<void>;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Shared helpers
-
-const TIMEOUT_MESSAGE = "The operation was aborted due to timeout"; // fetch's own wording
-
-function timeoutError(): DOMException {
-  return new DOMException(TIMEOUT_MESSAGE, "TimeoutError");
-}
-
-/** Validates `timeout` (seconds) and returns milliseconds, or undefined for none (undefined or
- * Infinity). */
-function timeoutMs(timeout: number | undefined): number | undefined {
-  if (timeout === undefined || timeout === Infinity) return undefined;
-  if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0) {
-    throw new RangeError(`timeout must be a number of seconds >= 0, got ${timeout}`);
-  }
-  return timeout * 1000;
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
-}
+  type Frame,
+  frameError,
+  frameHead,
+  getChannel,
+  type Head,
+  TimedOut,
+  unexpectedFrame,
+} from "./blocking_channel.ts";
+import { LAYOUT as L } from "./blocking_worker_source.ts";
+import {
+  concat,
+  type OpenOptions,
+  timeoutError,
+  timeoutMs,
+  type UrlResponse,
+} from "./url_response.ts";
 
 /** Runs `fn` now and returns its outcome as an already-settled promise. */
 function settled<T>(fn: () => T): Promise<T> {
@@ -198,280 +83,11 @@ function settled<T>(fn: () => T): Promise<T> {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Yielding mode
-
-class AsyncUrlResponse implements UrlResponse {
-  readonly status: number;
-  readonly url: string;
-  readonly headers: Headers;
-  #reader: ReadableStreamDefaultReader<Uint8Array> | null;
-  #done = false;
-
-  constructor(resp: Response) {
-    this.status = resp.status;
-    this.url = resp.url;
-    this.headers = resp.headers;
-    this.#reader = resp.body ? resp.body.getReader() : null;
-    if (!this.#reader) this.#done = true;
-  }
-
-  async readChunk(): Promise<Uint8Array | null> {
-    for (;;) {
-      if (this.#done || !this.#reader) return null;
-      const r = await this.#reader.read(); // rejects with the timeout/abort/network error
-      if (r.done) {
-        this.#done = true;
-        this.#reader.releaseLock();
-        return null;
-      }
-      if (r.value.length > 0) return r.value;
-    }
-  }
-
-  async read(): Promise<Uint8Array> {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (let c = await this.readChunk(); c !== null; c = await this.readChunk()) {
-      chunks.push(c);
-      total += c.length;
-    }
-    return concat(chunks, total);
-  }
-
-  async cancel(): Promise<void> {
-    if (this.#done) return;
-    this.#done = true;
-    try {
-      await this.#reader?.cancel();
-    } catch {
-      // The stream had already failed: nothing left to release.
-    }
-  }
-}
-
 /**
- * Yielding: plain `fetch()` with a streaming body; the timeout is `AbortSignal.timeout` combined
- * with `options.signal`, so it also covers the body. Other tasks run while it waits, like
- * gevent's patched `urlopen`.
- *
- * @example
- * ```ts ignore
- * import { openUrlAsync } from "./blocking.ts";
- * const resp = await openUrlAsync("http://127.0.0.1:8000/", { timeout: 2 });
- * const body = await resp.read();
- * console.log(`${body.length} bytes received from ${resp.url}.`);
- * ```
+ * Cancels the worker's side of a response that was garbage-collected with its body open. (The
+ * channel exists by then: it was created to open the response.)
  */
-export async function openUrlAsync(
-  url: string | URL,
-  options: OpenOptions = {},
-): Promise<UrlResponse> {
-  const ms = timeoutMs(options.timeout);
-  const signals: AbortSignal[] = [];
-  if (options.signal) signals.push(options.signal);
-  if (ms !== undefined) signals.push(AbortSignal.timeout(ms));
-  const signal = signals.length === 0
-    ? undefined
-    : signals.length === 1
-    ? signals[0]
-    : AbortSignal.any(signals);
-  const resp = await fetch(url, {
-    method: options.method ?? "GET",
-    headers: options.headers,
-    redirect: options.redirect ?? "follow",
-    signal,
-  });
-  return new AsyncUrlResponse(resp);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Blocking mode: the channel to the worker
-
-/** How long to wait for the worker to acknowledge a cancellation before replacing it. */
-const ACK_WAIT_MS = 5000;
-
-/** A (reassembled) frame from the worker. */
-interface Frame {
-  kind: number;
-  payload: Uint8Array;
-  /** The body ended with this frame. */
-  end: boolean;
-  /** HEAD: length of the JSON part (-1: all of it). */
-  jsonLen: number;
-}
-
-const decoder = new TextDecoder();
-
-function reviveError(s: SerializedError): Error {
-  let e: Error;
-  if (s.dom) {
-    e = new DOMException(s.message, s.name);
-  } else {
-    const Ctor: ErrorConstructor = ({
-      TypeError,
-      RangeError,
-      SyntaxError,
-      ReferenceError,
-      EvalError,
-      URIError,
-    } as Record<string, ErrorConstructor>)[s.name] ?? Error;
-    e = new Ctor(s.message);
-    if (e.name !== s.name) e.name = s.name;
-  }
-  if (s.cause) {
-    Object.defineProperty(e, "cause", {
-      value: reviveError(s.cause),
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
-  }
-  return e;
-}
-
-class TimedOut {
-  constructor(readonly id: number) {}
-}
-
-/** The worker plus the shared buffer; one per process (the thread is frozen while it works). */
-class Channel {
-  #worker: Worker | null = null;
-  readonly #ctrl: Int32Array;
-  readonly #data: Uint8Array;
-  readonly #sab: SharedArrayBuffer;
-  #nextId = 1;
-
-  constructor() {
-    this.#sab = new SharedArrayBuffer(L.DATA_OFFSET + L.DATA_BYTES);
-    this.#ctrl = new Int32Array(this.#sab, 0, L.CTRL_INTS);
-    this.#data = new Uint8Array(this.#sab, L.DATA_OFFSET, L.DATA_BYTES);
-  }
-
-  newId(): number {
-    const id = this.#nextId;
-    this.#nextId = id >= 0x7fffffff ? 1 : id + 1;
-    return id;
-  }
-
-  #ensureWorker(): Worker {
-    if (this.#worker) return this.#worker;
-    Atomics.store(this.#ctrl, L.STATE, 0);
-    const worker = new Worker(BLOCKING_WORKER_SOURCE, {
-      eval: true,
-      workerData: { sab: this.#sab, layout: L },
-    });
-    worker.unref(); // an idle worker must not keep the process alive
-    const forget = () => {
-      if (this.#worker === worker) this.#worker = null;
-    };
-    worker.on("error", forget);
-    worker.on("exit", forget);
-    this.#worker = worker;
-    return worker;
-  }
-
-  #discardWorker(): void {
-    const w = this.#worker;
-    this.#worker = null;
-    Atomics.store(this.#ctrl, L.STATE, 0);
-    if (w) w.terminate().catch(() => {});
-  }
-
-  /** Takes the frame out of the buffer if one is there. */
-  #take(): (Frame & { id: number; more: boolean }) | null {
-    const ctrl = this.#ctrl;
-    if (Atomics.load(ctrl, L.STATE) !== 1) return null;
-    const id = ctrl[L.ID];
-    const kind = ctrl[L.KIND];
-    const len = ctrl[L.LEN];
-    const more = ctrl[L.MORE] === 1;
-    const end = ctrl[L.END] === 1;
-    const jsonLen = ctrl[L.JSON_LEN];
-    const payload = this.#data.slice(0, len); // a copy: the buffer is reused at once
-    Atomics.store(ctrl, L.STATE, 0);
-    Atomics.notify(ctrl, L.STATE);
-    return { id, kind, more, end, jsonLen, payload };
-  }
-
-  /** Waits (frozen) for a frame answering `id`; null when `deadline` passes first. */
-  #waitFrame(id: number, deadline: number | undefined) {
-    for (;;) {
-      // The deadline is checked before looking: an answer found after it passed (say, because
-      // this thread was descheduled) counts as late, so `timeout: 0` always times out, as
-      // AbortSignal.timeout(0) does in async mode.
-      let wait = Infinity;
-      if (deadline !== undefined) {
-        wait = deadline - performance.now();
-        if (wait <= 0) return null;
-      }
-      const f = this.#take();
-      if (f) {
-        if (f.id === id) return f;
-        continue; // stale answer to a cancelled command
-      }
-      Atomics.wait(this.#ctrl, L.STATE, 0, wait);
-    }
-  }
-
-  /**
-   * Sends a command and blocks until its answer (reassembled when split). On deadline, cancels
-   * the worker's operation and throws `TimedOut`.
-   */
-  exchange(cmd: WorkerCommand, deadline: number | undefined): Frame {
-    const worker = this.#ensureWorker();
-    worker.postMessage(cmd);
-    let f = this.#waitFrame(cmd.id, deadline);
-    if (!f) {
-      this.abandon(cmd.id);
-      throw new TimedOut(cmd.id);
-    }
-    if (!f.more) return f;
-    const parts = [f.payload];
-    let total = f.payload.length;
-    while (f.more) {
-      worker.postMessage({ t: "more", id: cmd.id } satisfies WorkerCommand);
-      f = this.#waitFrame(cmd.id, deadline);
-      if (!f) {
-        this.abandon(cmd.id);
-        throw new TimedOut(cmd.id);
-      }
-      parts.push(f.payload);
-      total += f.payload.length;
-    }
-    return { kind: f.kind, payload: concat(parts, total), end: f.end, jsonLen: -1 };
-  }
-
-  /** Cancels operation `id` without waiting for an answer (for the garbage-collection hook). */
-  drop(id: number): void {
-    this.#worker?.postMessage({ t: "drop", id } satisfies WorkerCommand);
-  }
-
-  /** Tells the worker to drop operation `id` and waits (frozen, bounded) for its ACK. */
-  abandon(id: number): void {
-    const worker = this.#worker;
-    if (!worker) return;
-    worker.postMessage({ t: "cancel", id } satisfies WorkerCommand);
-    const deadline = performance.now() + ACK_WAIT_MS;
-    for (;;) {
-      const f = this.#waitFrame(id, deadline);
-      if (!f) {
-        this.#discardWorker(); // unresponsive: a fresh worker will be created on the next call
-        return;
-      }
-      if (f.kind === L.KIND_ACK) return;
-    }
-  }
-}
-
-let channel: Channel | null = null;
-
-function getChannel(): Channel {
-  return channel ??= new Channel();
-}
-
-/** Cancels the worker's side of a response that was garbage-collected with its body open. */
-const unfinished = new FinalizationRegistry<number>((id) => channel?.drop(id));
+const unfinished = new FinalizationRegistry<number>((id) => getChannel().drop(id));
 
 /**
  * "open": the worker still holds the body; "received": all of it is here, but the reader has not
@@ -490,7 +106,7 @@ class BlockingUrlResponse implements UrlResponse {
 
   constructor(
     readonly id: number,
-    head: { status: number; url: string; headers: [string, string][] },
+    head: Head,
     initial: Uint8Array,
     ended: boolean,
     readonly deadline: number | undefined,
@@ -562,12 +178,12 @@ class BlockingUrlResponse implements UrlResponse {
         if (f.end) this.#release(f.payload.length > 0 ? "received" : "done");
         return f.payload.length > 0 ? f.payload : null;
       case L.KIND_ERROR: {
-        const err = reviveError(JSON.parse(decoder.decode(f.payload)));
+        const err = frameError(f);
         this.#release("failed", err);
         throw err;
       }
       default: {
-        const err = new TypeError(`blocking worker sent an unexpected frame kind ${f.kind}`);
+        const err = unexpectedFrame(f);
         this.close("failed", err);
         throw err;
       }
@@ -619,21 +235,13 @@ function openUrlBlockingSync(url: string | URL, options: OpenOptions): UrlRespon
     if (e instanceof TimedOut) throw timeoutError();
     throw e;
   }
-  if (f.kind === L.KIND_ERROR) throw reviveError(JSON.parse(decoder.decode(f.payload)));
+  if (f.kind === L.KIND_ERROR) throw frameError(f);
   if (f.kind !== L.KIND_HEAD) {
     ch.abandon(id);
-    throw new TypeError(`blocking worker sent an unexpected frame kind ${f.kind}`);
+    throw unexpectedFrame(f);
   }
-  const jsonLen = f.jsonLen < 0 ? f.payload.length : f.jsonLen;
-  const head = JSON.parse(decoder.decode(f.payload.subarray(0, jsonLen)));
-  return new BlockingUrlResponse(
-    id,
-    head,
-    f.payload.subarray(jsonLen),
-    f.end,
-    deadline,
-    options.signal,
-  );
+  const { head, body } = frameHead(f);
+  return new BlockingUrlResponse(id, head, body, f.end, deadline, options.signal);
 }
 
 /**
@@ -643,15 +251,22 @@ function openUrlBlockingSync(url: string | URL, options: OpenOptions): UrlRespon
  * responses may be open at once, each with its own connection, as sockets would be; read each
  * body to the end or `cancel()` it (see the module doc).
  *
- * @example Three "concurrent" blocking fetches run one after the other
+ * @example "Concurrent" blocking fetches run one after the other
  * ```ts ignore
  * import { openUrlBlocking } from "./blocking.ts";
+ * import { joinall, spawn } from "../mod.ts";
  * const urls = ["http://127.0.0.1:8000/a", "http://127.0.0.1:8000/b"];
- * await Promise.all(urls.map(async (u) => {
+ * const get = async (u: string) => {
  *   console.log(`GET: ${u}`);
  *   const data = await (await openUrlBlocking(u, { timeout: 5 })).read();
  *   console.log(`${data.length} bytes received from ${u}.`);
- * })); // GET a, received a, GET b, received b
+ * };
+ * // Greenlets start on separate event-loop turns, and each one's blocking calls settle before
+ * // the next turn, so each runs to its end: GET a, received a, GET b, received b.
+ * await joinall(urls.map((u) => spawn(get, u)));
+ * // Plain async functions started by map() all run to their first await at once (each open
+ * // still blocks in turn): GET a, GET b, received a, received b.
+ * await Promise.all(urls.map(get));
  * ```
  */
 export function openUrlBlocking(

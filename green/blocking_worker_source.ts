@@ -1,6 +1,6 @@
 /**
- * The worker half of `green/blocking.ts`: the code that performs HTTP exchanges with `fetch()` on
- * a helper thread while the main thread is frozen in `Atomics.wait`.
+ * The worker half of `green/blocking_channel.ts`: the code that performs HTTP exchanges with
+ * `fetch()` on a helper thread while the main thread is frozen in `Atomics.wait`.
  *
  * The worker is written as an ordinary, type-checked function ({@linkcode blockingWorkerMain}) and
  * shipped as source text ({@linkcode BLOCKING_WORKER_SOURCE}, built with
@@ -150,7 +150,7 @@ export interface WorkerPort {
  * The worker's main function. Never called on the main thread: its source text is evaluated in
  * the worker (see {@linkcode BLOCKING_WORKER_SOURCE}). Self-contained on purpose.
  *
- * @example Running it in a worker by hand (this is what `green/blocking.ts` does)
+ * @example Running it in a worker by hand (this is what `green/blocking_channel.ts` does)
  * ```ts ignore
  * import { Worker } from "node:worker_threads";
  * import { BLOCKING_WORKER_SOURCE, LAYOUT } from "./blocking_worker_source.ts";

@@ -7,16 +7,12 @@
  * runs. Patched they yield, and a kill or a `Timeout` interrupts them (the request is aborted).
  * @module
  */
-import {
-  blockingSleep,
-  type OpenOptions,
-  openUrlAsync,
-  openUrlBlocking,
-  type UrlResponse,
-} from "./blocking.ts";
+import { blockingSleep, openUrlBlocking } from "./blocking.ts";
 import { block } from "./hub.ts";
 import { isPatched } from "./monkey.ts";
+import { openUrlAsync } from "./open_async.ts";
 import { sleep as greenSleep } from "./sleep.ts";
+import type { OpenOptions, UrlResponse } from "./url_response.ts";
 
 export type { OpenOptions, UrlResponse };
 

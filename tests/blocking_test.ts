@@ -1,5 +1,6 @@
 /**
- * Tests for green/blocking.ts: blocking (frozen thread) versus yielding HTTP and sleep.
+ * Tests for green/blocking.ts and green/open_async.ts: blocking (frozen thread) versus yielding
+ * HTTP and sleep.
  *
  * The test server runs in a Deno Worker, not on the test's own thread: a blocking request freezes
  * this thread, so a server whose handlers ran here could not answer it (see the module doc of
@@ -9,13 +10,9 @@
  *      tests/blocking_test.ts
  */
 
-import {
-  blockingSleep,
-  type OpenOptions,
-  openUrlAsync,
-  openUrlBlocking,
-  type UrlResponse,
-} from "../green/blocking.ts";
+import { blockingSleep, openUrlBlocking } from "../green/blocking.ts";
+import { openUrlAsync } from "../green/open_async.ts";
+import type { OpenOptions, UrlResponse } from "../green/url_response.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Minimal assertions (no JSR here)
