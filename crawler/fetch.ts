@@ -10,6 +10,7 @@
  * @module
  */
 import { openUrl, pause, type UrlResponse } from "../green/io.ts";
+import { concat } from "../green/url_response.ts";
 import { blankRecord, type ErrorCode, type FetchError, type FetchRecord } from "./record.ts";
 import { stripControl } from "./sanitize.ts";
 import { extractTitle, isHtml } from "./title.ts";
@@ -297,17 +298,6 @@ async function readBody(
     return { kept: null, tooLarge: false, error };
   }
   return { kept: sniffed ? concat(parts, keptBytes) : null, tooLarge: false, error: null };
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Turns a thrown error into an error record: timeout, aborted or network. */

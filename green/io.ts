@@ -12,7 +12,7 @@ import { block } from "./hub.ts";
 import { isPatched } from "./monkey.ts";
 import { openUrlAsync } from "./open_async.ts";
 import { sleep as greenSleep } from "./sleep.ts";
-import type { OpenOptions, UrlResponse } from "./url_response.ts";
+import { type OpenOptions, readAll, type UrlResponse } from "./url_response.ts";
 
 export type { OpenOptions, UrlResponse };
 
@@ -68,21 +68,7 @@ function greenResponse(response: UrlResponse): UrlResponse {
     url: response.url,
     headers: response.headers,
     readChunk,
-    async read() {
-      const chunks: Uint8Array[] = [];
-      let total = 0;
-      for (let c = await readChunk(); c !== null; c = await readChunk()) {
-        chunks.push(c);
-        total += c.length;
-      }
-      const out = new Uint8Array(total);
-      let at = 0;
-      for (const c of chunks) {
-        out.set(c, at);
-        at += c.length;
-      }
-      return out;
-    },
+    read: () => readAll(readChunk),
     cancel: () => response.cancel(),
   };
 }

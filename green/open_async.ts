@@ -7,7 +7,7 @@
  * @module
  */
 
-import { concat, type OpenOptions, timeoutMs, type UrlResponse } from "./url_response.ts";
+import { type OpenOptions, readAll, timeoutMs, type UrlResponse } from "./url_response.ts";
 
 class AsyncUrlResponse implements UrlResponse {
   readonly status: number;
@@ -37,14 +37,8 @@ class AsyncUrlResponse implements UrlResponse {
     }
   }
 
-  async read(): Promise<Uint8Array> {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (let c = await this.readChunk(); c !== null; c = await this.readChunk()) {
-      chunks.push(c);
-      total += c.length;
-    }
-    return concat(chunks, total);
+  read(): Promise<Uint8Array> {
+    return readAll(() => this.readChunk());
   }
 
   async cancel(): Promise<void> {

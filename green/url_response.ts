@@ -117,3 +117,27 @@ export function concat(chunks: Uint8Array[], total: number): Uint8Array {
   }
   return out;
 }
+
+/**
+ * Reads a body to its end with `readChunk` and returns it as one array (the loop behind every
+ * yielding `read()`).
+ *
+ * @example
+ * ```ts
+ * import { readAll } from "./url_response.ts";
+ * const chunks = [new Uint8Array([1, 2]), new Uint8Array([3])];
+ * const body = await readAll(() => Promise.resolve(chunks.shift() ?? null));
+ * console.log(body.length); // 3
+ * ```
+ */
+export async function readAll(
+  readChunk: () => Promise<Uint8Array | null>,
+): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (let c = await readChunk(); c !== null; c = await readChunk()) {
+    chunks.push(c);
+    total += c.length;
+  }
+  return concat(chunks, total);
+}
