@@ -1,21 +1,25 @@
 /**
  * `deno run --allow-net --allow-read cli.ts [options] <urls-file | ->`
  *
- * Reads the URL list, runs the green workers (or `--compare`s the modes), writes the records
- * and a summary, and exits 0 (all ok), 1 (some failed), 2 (usage/input error) or 130
- * (interrupted). See `--help`.
+ * Reads the URL list, runs the green workers (or `--compare`s the modes, or `--sweep`s the
+ * concurrency), writes the records and a summary (and with `--report` an HTML waterfall), and
+ * exits 0 (all ok), 1 (some failed), 2 (usage/input error) or 130 (interrupted). On a terminal a
+ * live status line shows the progress on stderr. See `--help`.
  * @module
  */
 import { parseCli } from "./crawler/cli_args.ts";
 import type { CliOptions } from "./crawler/cli_args.ts";
 import { compare, formatCompare } from "./crawler/compare.ts";
 import type { Job } from "./crawler/frontier.ts";
-import { recordOutput, syncWriter } from "./crawler/output.ts";
+import { type LineWriter, recordOutput, syncWriter, withStatusLine } from "./crawler/output.ts";
+import { Progress, progressWanted } from "./crawler/progress.ts";
 import type { FetchRecord } from "./crawler/record.ts";
 import { crawl, type CrawlRun } from "./crawler/crawl.ts";
 import type { CrawlCounters } from "./crawler/crawl_frontier.ts";
-import { fetchAll } from "./crawler/run.ts";
+import { renderReport, type ReportOptions, type ReportRun } from "./crawler/report_html.ts";
+import { fetchAll, workersFor } from "./crawler/run.ts";
 import { RunStats } from "./crawler/stats.ts";
+import { formatSweep, sweep, sweepPoints, sweepRuns } from "./crawler/sweep.ts";
 import { decodeInput, type ListEntry, parseUrlList } from "./crawler/url_list.ts";
 
 /** Runs the command line; resolves the exit code. */
@@ -39,9 +43,14 @@ export async function main(args: string[]): Promise<number> {
   }
 
   const controller = new AbortController();
+  const progress = progressWanted(options) ? new Progress() : undefined;
+  const session: Session = { options, controller, progress };
   let interrupts = 0;
   const onInterrupt = () => {
-    if (++interrupts > 1) Deno.exit(130);
+    if (++interrupts > 1) {
+      progress?.stop();
+      Deno.exit(130);
+    }
     controller.abort(new DOMException("interrupted", "AbortError"));
   };
   // A frozen event loop (--mode blocking, and --compare's blocking run) cannot run a listener
@@ -50,31 +59,31 @@ export async function main(args: string[]): Promise<number> {
   const frozen = options.mode === "blocking" || options.compare;
   if (!frozen) Deno.addSignalListener("SIGINT", onInterrupt);
   try {
-    const ok = options.compare
-      ? await runCompare(entries, options, controller)
-      : await runList(entries, options, controller);
+    const ok = options.sweep
+      ? await runSweep(entries, session)
+      : options.compare
+      ? await runCompare(entries, session)
+      : await runList(entries, session);
     if (controller.signal.aborted) return 130;
     return ok ? 0 : 1;
   } finally {
+    progress?.stop();
     if (!frozen) Deno.removeSignalListener("SIGINT", onInterrupt);
   }
 }
 
-async function runList(
-  entries: ListEntry[],
-  options: CliOptions,
-  controller: AbortController,
-): Promise<boolean> {
-  let file: Deno.FsFile | undefined;
-  try {
-    file = options.output
-      ? Deno.openSync(options.output, { write: true, create: true, truncate: true })
-      : undefined;
-  } catch (error) {
-    throw new InputError(`cannot write ${options.output}: ${(error as Error).message}`);
-  }
-  const records = syncWriter(file ?? Deno.stdout, () => controller.abort());
-  const notes = syncWriter(Deno.stderr);
+/** What every run shares: the options, the Ctrl-C controller and the status line (if drawn). */
+interface Session {
+  options: CliOptions;
+  controller: AbortController;
+  progress: Progress | undefined;
+}
+
+async function runList(entries: ListEntry[], session: Session): Promise<boolean> {
+  const { options, controller, progress } = session;
+  const file = openForWrite(options.output);
+  const report = openForWrite(options.report);
+  const { records, notes } = writers(session, file);
   const out = recordOutput(
     options.format,
     records,
@@ -86,14 +95,21 @@ async function runList(
     if ("error" in e) out.warn(`line ${e.line}: ${e.error}: ${e.input}`);
   }
   const stats = new RunStats();
+  const kept: FetchRecord[] = [];
   const started = performance.now();
   const runOptions = {
     ...fetchOptions(options),
     mode: options.mode,
     concurrency: options.concurrency,
     signal: controller.signal,
-    onStart: (job: Job) => out.start(job),
-    onRecord: (record: FetchRecord) => out.record(record),
+    onStart: (job: Job, worker: number) => {
+      progress?.start(job, worker);
+      out.start(job);
+    },
+    onRecord: (record: FetchRecord) => {
+      progress?.record(record);
+      out.record(record);
+    },
   };
   let crawlRun: CrawlRun | undefined;
   if (options.depth > 0) {
@@ -111,8 +127,28 @@ async function runList(
       onWarning: (message) => out.warn(message),
     });
   }
-  for await (const r of crawlRun ?? fetchAll(entries, runOptions)) stats.add(r);
+  const invalid = entries.filter((e) => "error" in e).length;
+  const run = crawlRun;
+  progress?.begin({
+    total: run ? () => run.counters.queued + invalid : () => entries.length,
+    crawling: run !== undefined,
+    frozen: options.mode === "blocking",
+  });
+  for await (const r of crawlRun ?? fetchAll(entries, runOptions)) {
+    stats.add(r);
+    if (report) kept.push(r); // streamed, not kept, unless a report needs them
+  }
   const summary = stats.summary(performance.now() - started);
+  progress?.stop();
+  if (report) {
+    const label = crawlRun ? `crawl, depth ${options.depth}` : options.mode;
+    writeReport(report, [{
+      label,
+      concurrency: workersFor(options.mode, options.concurrency),
+      wallMs: summary.wallMs,
+      records: kept,
+    }], { title: `greencrawl: ${summary.urls} URLs, ${label}` });
+  }
   out.summary(
     summary,
     crawlRun ? crawlRows(crawlRun.counters, crawlRun.budgetReached, options.maxPages) : [],
@@ -122,12 +158,10 @@ async function runList(
   return summary.failed === 0;
 }
 
-async function runCompare(
-  entries: ListEntry[],
-  options: CliOptions,
-  controller: AbortController,
-): Promise<boolean> {
-  const notes = syncWriter(Deno.stderr);
+async function runCompare(entries: ListEntry[], session: Session): Promise<boolean> {
+  const { options, controller, progress } = session;
+  const report = openForWrite(options.report);
+  const { records: stdout, notes } = writers(session);
   if (!options.quiet) {
     notes.line(
       `comparing ${entries.length} URLs: sequential, blocking, concurrent (${options.concurrency} workers)...`,
@@ -135,10 +169,12 @@ async function runCompare(
   }
   const results = await compare(entries, {
     ...fetchOptions(options),
+    ...progressHooks(progress, entries.length),
     concurrency: options.concurrency,
     signal: controller.signal,
+    keepRecords: report !== undefined,
   });
-  const stdout = syncWriter(Deno.stdout);
+  progress?.stop();
   if (options.format === "ndjson") {
     for (const r of results) {
       stdout.line(
@@ -148,7 +184,98 @@ async function runCompare(
   } else {
     stdout.line(formatCompare(results));
   }
+  if (report) {
+    const runs = results.map((r) => ({
+      label: r.mode,
+      concurrency: r.workers,
+      wallMs: r.summary.wallMs,
+      records: r.records,
+    }));
+    writeReport(report, runs, { title: `greencrawl: ${entries.length} URLs, three ways` });
+  }
   return results.every((r) => r.summary.failed === 0);
+}
+
+async function runSweep(entries: ListEntry[], session: Session): Promise<boolean> {
+  const { options, controller, progress } = session;
+  const levels = options.sweep ?? [];
+  const report = openForWrite(options.report);
+  const { records: stdout, notes } = writers(session);
+  if (!options.quiet) {
+    notes.line(
+      `sweeping ${entries.length} URLs in concurrent mode at N = ${levels.join(", ")}...`,
+    );
+  }
+  const results = await sweep(entries, levels, {
+    ...fetchOptions(options),
+    ...progressHooks(progress, entries.length),
+    signal: controller.signal,
+    keepRecords: report !== undefined,
+  });
+  progress?.stop();
+  if (options.format === "ndjson") {
+    for (const r of results) {
+      const { concurrency: workers, speedup, efficiency, knee, summary } = r;
+      stdout.line(JSON.stringify({ workers, speedup, efficiency, knee, ...summary }));
+    }
+  } else {
+    stdout.line(formatSweep(results));
+  }
+  if (report) {
+    writeReport(report, sweepRuns(results), {
+      title: `greencrawl: ${entries.length} URLs at ${results.length} concurrencies`,
+      sweep: sweepPoints(results),
+    });
+  }
+  return results.every((r) => r.summary.failed === 0);
+}
+
+/** The runner hooks that feed the status line; each run of a compare or sweep begins anew. */
+function progressHooks(progress: Progress | undefined, total: number) {
+  if (!progress) return {};
+  return {
+    onRun: (label: string) =>
+      progress.begin({ label, total: () => total, frozen: label === "blocking" }),
+    onStart: (job: Job, worker: number) => progress.start(job, worker),
+    onRecord: (record: FetchRecord) => progress.record(record),
+  };
+}
+
+/**
+ * Records (to `file`, else stdout) and notes (stderr). With a status line, every writer that
+ * reaches its terminal clears it before a line and redraws it after.
+ */
+function writers(
+  { controller, progress }: Session,
+  file?: Deno.FsFile,
+): { records: LineWriter; notes: LineWriter } {
+  const records = syncWriter(file ?? Deno.stdout, () => controller.abort());
+  const notes = syncWriter(Deno.stderr);
+  if (!progress) return { records, notes };
+  const shared = !file && Deno.stdout.isTerminal();
+  return {
+    records: shared ? withStatusLine(records, progress) : records,
+    notes: withStatusLine(notes, progress),
+  };
+}
+
+/** Opens `path` for writing before the run, so a bad path fails at once (exit 2), not at the end. */
+function openForWrite(path: string | undefined): Deno.FsFile | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return Deno.openSync(path, { write: true, create: true, truncate: true });
+  } catch (error) {
+    throw new InputError(`cannot write ${path}: ${(error as Error).message}`);
+  }
+}
+
+function writeReport(file: Deno.FsFile, runs: ReportRun[], options: ReportOptions): void {
+  let bytes = new TextEncoder().encode(renderReport(runs, options));
+  try {
+    while (bytes.length > 0) bytes = bytes.subarray(file.writeSync(bytes));
+  } finally {
+    file.close();
+  }
 }
 
 function crawlRows(c: CrawlCounters, budgetReached: boolean, maxPages: number): [string, string][] {

@@ -30,6 +30,12 @@ export interface CliOptions {
   format: Format;
   output: string | undefined;
   quiet: boolean;
+  /** `--report <file.html>`: where to write the HTML waterfall; undefined for none. */
+  report: string | undefined;
+  /** `--sweep 1,2,4,…`: the concurrencies to run the list at (ascending); undefined for none. */
+  sweep: number[] | undefined;
+  /** `--no-progress`: never draw the live status line. */
+  noProgress: boolean;
   depth: number;
   scope: ScopeMode;
   include: RegExp[];
@@ -76,6 +82,10 @@ Scheduling:
                                       loop on every request: as slow as sequential
   --compare               run the list sequential, blocking, then concurrent, and print
                           wall time, sum of per-URL times, overlap and speedup
+  --sweep <n,n,...>       run the list in concurrent mode at each concurrency (e.g.
+                          1,2,4,8,16,32) and print N, wall s, req/s, p50, p90, speedup and
+                          efficiency (speedup / N), marking the knee: the smallest N that
+                          reaches 90% of the best req/s (replaces -c and --mode)
 
 Requests:
   --timeout <seconds>     deadline per request, headers and body (default ${FETCH_DEFAULTS.timeout})
@@ -111,7 +121,15 @@ Output:
                           ndjson: one JSON object per input line, nothing else on stdout
                           csv: the same fields as columns, with a header row
   -o, --output <file>     write the records there instead of stdout
-  -q, --quiet             no summary, no warnings (errors still go to stderr)
+  -q, --quiet             no summary, no warnings, no progress (errors still go to stderr)
+  --report <file.html>    also write a self-contained HTML waterfall of the run: one bar per
+                          URL on a shared time axis, one lane per worker, a summary panel;
+                          with --compare the three modes stacked on one time scale, with
+                          --sweep the throughput chart. Records are kept in memory until the
+                          end to draw it: about 1 KB per URL (per URL and mode/level)
+  --no-progress           no live status line. It is drawn on stderr only when stderr is a
+                          terminal (done/total, in flight, ok, failed, bytes, rate, elapsed
+                          and the oldest in-flight URL with its age)
   -h, --help              this text
   --version               the version
 
@@ -121,12 +139,15 @@ written, in-flight requests aborted, the summary printed; in --mode blocking and
 the frozen thread cannot run a handler, so Ctrl-C ends the process at once, no summary).
 
 Permissions: --allow-net (or --allow-net=host1,host2 to pin the hosts) and --allow-read
-for the list file; -o also needs --allow-write=<file>.
+for the list file; -o and --report also need --allow-write=<file>.
 
 Examples:
   deno run --allow-net --allow-read cli.ts urls.txt
   deno run --allow-net --allow-read cli.ts --compare -c 50 urls.txt
   deno run --allow-net --allow-read cli.ts --format ndjson urls.txt > records.ndjson
+  deno run --allow-net --allow-read --allow-write=report.html cli.ts --compare \
+    --report report.html urls.txt
+  deno run --allow-net --allow-read cli.ts --sweep 1,2,4,8,16,32 urls.txt
 `;
 
 const MODES_ALLOWED: readonly Mode[] = ["concurrent", "sequential", "blocking"];
@@ -169,6 +190,9 @@ function parse(args: string[]): CliAction {
       format: { type: "string" },
       output: { type: "string", short: "o" },
       quiet: { type: "boolean", short: "q" },
+      report: { type: "string" },
+      sweep: { type: "string" },
+      "no-progress": { type: "boolean" },
       depth: { type: "string" },
       scope: { type: "string" },
       include: { type: "string", multiple: true },
@@ -200,6 +224,26 @@ function parse(args: string[]): CliAction {
   if (!FORMATS.includes(format)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got ${values.format}`);
   }
+  const sweep = values.sweep === undefined ? undefined : sweepLevels(values.sweep);
+  if (sweep) {
+    const clash = values.compare
+      ? "--compare"
+      : values.concurrency !== undefined
+      ? "--concurrency"
+      : values.mode !== undefined
+      ? "--mode"
+      : values.depth !== undefined && values.depth.trim() !== "0"
+      ? "--depth"
+      : undefined;
+    if (clash) {
+      throw new UsageError(
+        `--sweep runs the URL list in concurrent mode at each N; it cannot go with ${clash}`,
+      );
+    }
+  }
+  if (values.report !== undefined && values.report.trim() === "") {
+    throw new UsageError("--report needs a file name, e.g. --report report.html");
+  }
   return {
     kind: "run",
     options: {
@@ -222,6 +266,9 @@ function parse(args: string[]): CliAction {
       format,
       output: values.output,
       quiet: values.quiet ?? false,
+      report: values.report,
+      sweep,
+      noProgress: values["no-progress"] ?? false,
       depth: integer("--depth", values.depth, 0, 0, 1000),
       scope: scopeMode(values.scope),
       include: (values.include ?? []).map((r) => regex("--include", r)),
@@ -250,6 +297,18 @@ function integer(
     );
   }
   return n;
+}
+
+function sweepLevels(text: string): number[] {
+  const parts = text.split(",").map((p) => p.trim());
+  if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1 || Number(p) > 100_000)) {
+    throw new UsageError(
+      `--sweep must be whole numbers from 1 to 100000, comma-separated (e.g. 1,2,4,8), got ${
+        JSON.stringify(text)
+      }`,
+    );
+  }
+  return [...new Set(parts.map(Number))].sort((a, b) => a - b);
 }
 
 function seconds(flag: string, text: string | undefined, fallback: number): number {

@@ -7,11 +7,12 @@
  * ```
  *
  * (`37 done/120 queued` when crawling; `[N=4] ` or `[blocking] ` in front during a sweep or a
- * compare.) The CLI draws it only when stderr is a terminal and neither `--quiet` nor
- * `--no-progress` is given, so nothing of it reaches stdout or a file. Lines written while it is
- * up go through `withStatusLine` (output.ts), which clears it first and redraws it after, so
- * record lines on the same terminal are never garbled. Every URL shown went through
- * `stripControl`.
+ * compare; in blocking mode, where the frozen event loop cannot redraw during a request, the
+ * tail reads `frozen since 2.41 s on http://…/slow`.) The CLI draws it only when stderr is a
+ * terminal and neither `--quiet` nor `--no-progress` is given, so nothing of it reaches stdout
+ * or a file. Lines written while it is up go through `withStatusLine` (output.ts), which clears
+ * it first and redraws it after, so record lines on the same terminal are never garbled. Every
+ * URL shown went through `stripControl`.
  * @module
  */
 import type { Job } from "./frontier.ts";
@@ -19,6 +20,18 @@ import type { StatusLine } from "./output.ts";
 import type { FetchRecord } from "./record.ts";
 import { formatBytes, formatMs } from "./report/panels.ts";
 import { stripControl } from "./sanitize.ts";
+
+/** The run {@linkcode Progress} shows (see {@linkcode Progress.begin}). */
+export interface ProgressRun {
+  /** Shown in brackets in front (`"N=4"`, `"blocking"`); none by default. */
+  label?: string | null;
+  /** Read at every frame: the list length, or the jobs queued so far when `crawling`. */
+  total: () => number;
+  /** A crawl: show `done/queued` rather than `done/total`. */
+  crawling?: boolean;
+  /** Blocking mode: the event loop freezes during each request (see `start`). */
+  frozen?: boolean;
+}
 
 /** Where and how {@linkcode Progress} draws. */
 export interface ProgressOptions {
@@ -59,7 +72,7 @@ export function progressWanted(options: { quiet: boolean; noProgress: boolean })
  * import { fetchAll } from "./run.ts";
  * import { Progress } from "./progress.ts";
  * const progress = new Progress();
- * progress.begin(null, () => urls.length, false);
+ * progress.begin({ total: () => urls.length });
  * try {
  *   for await (const _ of fetchAll(urls, {
  *     onStart: (job, worker) => progress.start(job, worker),
@@ -84,6 +97,7 @@ export class Progress implements StatusLine {
   #label: string | null = null;
   #total: () => number = () => 0;
   #crawling = false;
+  #frozen = false;
   #started = 0;
   #done = 0;
   #ok = 0;
@@ -99,14 +113,12 @@ export class Progress implements StatusLine {
     this.#now = options.now ?? (() => performance.now());
   }
 
-  /**
-   * Starts showing a run (again, for each mode of a compare or level of a sweep): counters reset.
-   * `total` is read at every frame: the list length, or the jobs queued so far when `crawling`.
-   */
-  begin(label: string | null, total: () => number, crawling: boolean): void {
-    this.#label = label;
-    this.#total = total;
-    this.#crawling = crawling;
+  /** Starts showing a run (again, for each mode of a compare or level of a sweep): counters reset. */
+  begin(run: ProgressRun): void {
+    this.#label = run.label ?? null;
+    this.#total = run.total;
+    this.#crawling = run.crawling ?? false;
+    this.#frozen = run.frozen ?? false;
     this.#started = this.#now();
     this.#done = this.#ok = this.#bytes = 0;
     this.#inFlight.clear();
@@ -123,9 +135,12 @@ export class Progress implements StatusLine {
   start(job: Job, worker: number): void {
     this.#inFlight.delete(worker);
     this.#inFlight.set(worker, { url: job.url, at: this.#now() });
-    // In blocking mode the event loop is frozen for the whole request, so the timer cannot fire
-    // then: the hooks redraw too (throttled like the timer), and this frame, drawn as the job
-    // starts, is the one that stays up while the thread is frozen.
+    // The hooks redraw too, not only the timer: in blocking mode the event loop is frozen for
+    // the whole of each request, so the timer cannot fire then. The frame drawn here is the one
+    // left on screen while the thread is frozen, so in blocking mode it is always drawn (one
+    // frame per request: requests run one at a time there), else it could name the previous URL
+    // for the whole of a hung request. Elsewhere hooks are throttled like the timer.
+    if (this.#frozen) this.#lastDraw = -Infinity;
     this.redraw();
   }
 
@@ -153,7 +168,13 @@ export class Progress implements StatusLine {
       formatMs(elapsed),
     ];
     const oldest = this.#inFlight.values().next().value;
-    if (oldest) parts.push(`oldest ${formatMs(now - oldest.at)} ${stripControl(oldest.url)}`);
+    if (oldest && this.#frozen) {
+      // this frame stays up, unchanged, until the request ends: say so rather than show an age
+      const since = formatMs(Math.max(0, oldest.at - this.#started));
+      parts.push(`frozen since ${since} on ${stripControl(oldest.url)}`);
+    } else if (oldest) {
+      parts.push(`oldest ${formatMs(now - oldest.at)} ${stripControl(oldest.url)}`);
+    }
     return (this.#label === null ? "" : `[${stripControl(this.#label)}] `) + parts.join(" · ");
   }
 
