@@ -145,7 +145,7 @@ Examples:
   deno run --allow-net --allow-read cli.ts urls.txt
   deno run --allow-net --allow-read cli.ts --compare -c 50 urls.txt
   deno run --allow-net --allow-read cli.ts --format ndjson urls.txt > records.ndjson
-  deno run --allow-net --allow-read --allow-write=report.html cli.ts --compare \
+  deno run --allow-net --allow-read --allow-write=report.html cli.ts --compare \\
     --report report.html urls.txt
   deno run --allow-net --allow-read cli.ts --sweep 1,2,4,8,16,32 urls.txt
 `;
