@@ -33,7 +33,6 @@ export {
   type SiteOptions,
   TRAP_START,
 } from "./site/graph.ts";
-export { parseRobots, type RobotsRules } from "./site/robots.ts";
 export { contentTypeOf, staticFiles, type StaticResult } from "./site/static.ts";
 
 /** Options of {@linkcode startSite}: the site's shape plus how to serve it. */

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { parseRobots } from "./robots.ts";
+import { parseRobots } from "../../crawler/robots.ts";
 
 /** The robots.txt served when no other is given: only `/private/` is off limits. */
 export const DEFAULT_ROBOTS_TXT = "User-agent: *\nDisallow: /private/\n";
@@ -82,7 +82,7 @@ export interface Site {
   anchorsOf(path: string, origin: string): Anchor[] | null;
   /** True when `path` is a canonical page of the site (page, private page or calendar month). */
   has(path: string): boolean;
-  /** True when robots.txt lets a crawler fetch `path`. */
+  /** True when robots.txt lets any crawler (its `*` groups) fetch `path`. */
   isAllowed(path: string): boolean;
   /** Delay before answering `path`, in ms: latencyMs plus the path's deterministic jitter. */
   delayOf(path: string): number;
@@ -319,6 +319,8 @@ export function buildSite(opts: SiteOptions = {}): Site {
   const K = integer("private", o.private, 0, 50_000_000);
   const seed = hash(o.seed >>> 0, Math.floor(o.seed / 4294967296));
   const robots = parseRobots(o.robotsTxt);
+  // The `*` groups: what robots.txt allows any crawler, whatever its name.
+  const allowed = (path: string) => robots.isAllowed(path, "*");
 
   // A seeded random cycle through every page, starting at 0: next[i] is i's successor.
   const next = new Uint32Array(N);
@@ -522,7 +524,7 @@ export function buildSite(opts: SiteOptions = {}): Site {
       return route(path) !== null;
     },
     isAllowed(path: string): boolean {
-      return robots.isAllowed(path);
+      return allowed(path);
     },
     delayOf(path: string): number {
       if (o.jitterMs === 0) return o.latencyMs;
@@ -547,7 +549,7 @@ export function buildSite(opts: SiteOptions = {}): Site {
       const blocked = new Set<string>();
       const pageState = new Uint8Array(N); // 0 unseen, 1 seen, 2 disallowed
       const extras = K > 0 || o.trap;
-      if (!robots.isAllowed("/")) return seen;
+      if (!allowed("/")) return seen;
       seen.add("/");
       pageState[0] = 1;
       let frontier = ["/"];
@@ -555,7 +557,7 @@ export function buildSite(opts: SiteOptions = {}): Site {
         const nextFrontier: string[] = [];
         const visit = (target: string) => {
           if (seen.has(target) || blocked.has(target)) return;
-          if (!robots.isAllowed(target)) blocked.add(target);
+          if (!allowed(target)) blocked.add(target);
           else {
             seen.add(target);
             nextFrontier.push(target);
@@ -570,7 +572,7 @@ export function buildSite(opts: SiteOptions = {}): Site {
           for (const t of pageLinks(r.i).targets) {
             if (pageState[t] !== 0) continue;
             const target = pathOf(t);
-            pageState[t] = robots.isAllowed(target) ? 1 : 2;
+            pageState[t] = allowed(target) ? 1 : 2;
             if (pageState[t] === 1) {
               seen.add(target);
               nextFrontier.push(target);
