@@ -1,6 +1,7 @@
 /**
- * Spreadsheet output: RFC 4180 CSV, one row per record, the {@linkcode FetchRecord} fields as
- * columns in declaration order.
+ * Spreadsheet output: CSV with RFC 4180 quoting, one row per record, the {@linkcode FetchRecord}
+ * fields as columns in declaration order. Rows end in LF like every other output format (the
+ * CLI's line writer adds it), not RFC 4180's CRLF: RFC 4180 readers and spreadsheets accept LF.
  * @module
  */
 
@@ -66,12 +67,15 @@ export function csvHeader(): string {
 }
 
 /**
- * One record as a CSV row (no line terminator; RFC 4180 uses CRLF). Strings are sanitised with
- * `stripControl`; `error` is `code: message`; `redirectChain` is joined with spaces.
+ * One record as a CSV row (no line terminator: the writer ends it with LF, see the module doc).
+ * Strings are sanitised with `stripControl`; `error` is `code: message`; `redirectChain` is
+ * joined with spaces.
  *
  * @example
  * ```ts
- * formatCsv(record); // 'http://example.com/,http://example.com/,200,true,1256,...'
+ * import { blankRecord } from "./record.ts";
+ * const record = { ...blankRecord("http://example.com/"), status: 200, ok: true, bytes: 1256 };
+ * formatCsv(record).slice(0, 40); // "http://example.com/,,200,true,1256,0,,0,"
  * ```
  */
 export function formatCsv(r: FetchRecord): string {
