@@ -13,7 +13,8 @@ import { sanitizeRecord } from "./sanitize.ts";
  *
  * @example
  * ```ts
- * formatNdjson(record); // '{"url":"http://example.com/","finalUrl":"http://example.com/",...}'
+ * import { blankRecord } from "./record.ts";
+ * formatNdjson(blankRecord("http://example.com/")); // '{"url":"http://example.com/",...}'
  * ```
  */
 export function formatNdjson(r: FetchRecord): string {

@@ -31,7 +31,9 @@ export function formatStart(url: string): string {
  *
  * @example
  * ```ts
- * formatRecord(record); // "1256 bytes received from http://example.com/. time: 0.123"
+ * import { blankRecord } from "./record.ts";
+ * const r = { ...blankRecord("http://example.com/"), ok: true, bytes: 1256, timeMs: 123 };
+ * formatRecord(r); // "1256 bytes received from http://example.com/. time: 0.123"
  * ```
  */
 export function formatRecord(r: FetchRecord): string {
@@ -61,7 +63,9 @@ function human(bytes: number): string {
  *
  * @example
  * ```ts
- * console.log(formatSummary(stats.summary(wallMs)));
+ * import { RunStats } from "./stats.ts";
+ * const stats = new RunStats();
+ * console.log(formatSummary(stats.summary(1500)));
  * // URLs:          3
  * // ok:            2
  * // failed:        1 (timeout 1)

@@ -75,7 +75,7 @@ function nonce(): string {
  *   ],
  *   { title: "greencrawl: sequential vs concurrent" },
  * );
- * await Deno.writeTextFile("report.html", html);
+ * console.log(html.startsWith("<!doctype html>")); // true; write it with Deno.writeTextFile
  * ```
  */
 export function renderReport(

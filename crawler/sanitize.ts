@@ -56,7 +56,9 @@ export function stripControl(text: string): string {
  *
  * @example
  * ```ts
- * sanitizeRecord(record).title; // "Hello" for a title of "\x1b[31mHello\x1b[0m"
+ * import { blankRecord } from "./record.ts";
+ * const r = { ...blankRecord("http://example.com/"), title: "\x1b[31mHello\x1b[0m" };
+ * sanitizeRecord(r).title; // "Hello"
  * ```
  */
 export function sanitizeRecord(r: FetchRecord): FetchRecord {

@@ -78,9 +78,12 @@ export function percentile(values: ArrayLike<number>, p: number): number | null 
  *
  * @example
  * ```ts
+ * import { blankRecord } from "./record.ts";
+ * const started = performance.now();
  * const stats = new RunStats();
- * for (const record of records) stats.add(record);
+ * stats.add({ ...blankRecord("http://127.0.0.1/"), ok: true, attempts: 1, timeMs: 12 });
  * const summary = stats.summary(performance.now() - started);
+ * console.log(summary.ok, summary.p50Ms); // 1 12
  * ```
  */
 export class RunStats {

@@ -89,7 +89,7 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
   #running = false;
   #dead = false;
   #failed = false;
-  #value: T | undefined;
+  #value: T | GreenletExit | undefined;
   #exception: unknown;
   #links: Link<T>[] | undefined;
   #controller: AbortController | undefined;
@@ -143,7 +143,7 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
     return this.#dead;
   }
   /** The return value, or the `GreenletExit` of a default kill; undefined otherwise. */
-  get value(): T | undefined {
+  get value(): T | GreenletExit | undefined {
     return this.#value;
   }
   /** The error the greenlet died of; undefined unless it failed. */

@@ -17,10 +17,11 @@ import type { Waitable } from "./waitable.ts";
  *   #done = false;
  *   ready() { return this.#done; }
  *   fire() { this.#done = true; this.notifyReady(); }
+ *   wait() { return this.waitReady(); }
  * }
  * const once = new Once();
  * setTimeout(() => once.fire(), 1);
- * console.log(await once.waitReady()); // true
+ * console.log(await once.wait()); // true
  * ```
  */
 export abstract class Linkable implements Waitable {
