@@ -21,7 +21,15 @@ export interface ModeResult {
   records: FetchRecord[];
 }
 
-/** Options of {@linkcode compare}: the run options plus which modes, and what to keep. */
+/**
+ * Options of {@linkcode compare}: the run options plus which modes, and what to keep.
+ *
+ * @example
+ * ```ts
+ * import type { CompareOptions } from "./compare.ts";
+ * const options: CompareOptions = { concurrency: 8, modes: ["sequential", "concurrent"] };
+ * ```
+ */
 export interface CompareOptions extends RunOptions {
   /** Modes to run, in order (default: sequential, blocking, concurrent). */
   modes?: readonly Mode[];

@@ -12,7 +12,16 @@ import type { ReportRun, SweepPoint } from "./report/types.ts";
 import type { RunInput, RunOptions } from "./run.ts";
 import type { RunSummary } from "./stats.ts";
 
-/** Options of {@linkcode sweep}: the run options (the mode is always `concurrent`). */
+/**
+ * Options of {@linkcode sweep}: the run options (the mode is always `concurrent`, the
+ * concurrency is each level in turn).
+ *
+ * @example
+ * ```ts
+ * import type { SweepOptions } from "./sweep.ts";
+ * const options: SweepOptions = { timeout: 5, keepRecords: true, onRun: (l) => console.log(l) };
+ * ```
+ */
 export interface SweepOptions extends Omit<RunOptions, "mode" | "concurrency"> {
   /** Keep every record in the results (default false: only the summaries). */
   keepRecords?: boolean;
@@ -20,7 +29,16 @@ export interface SweepOptions extends Omit<RunOptions, "mode" | "concurrency"> {
   onRun?: (label: string) => void;
 }
 
-/** One concurrency level of a sweep. */
+/**
+ * One concurrency level of a sweep.
+ *
+ * @example
+ * ```ts ignore
+ * import { sweep } from "./sweep.ts";
+ * const [one, eight] = await sweep(["http://127.0.0.1:8000/"], [1, 8]);
+ * console.log(eight.speedup, eight.efficiency, eight.knee, eight.summary.rps);
+ * ```
+ */
 export interface SweepResult {
   /** Green workers N. */
   concurrency: number;
@@ -78,7 +96,15 @@ export async function sweep(
   return results;
 }
 
-/** The label of a sweep run: `"N=4"`. */
+/**
+ * The label of a sweep run: `"N=4"`.
+ *
+ * @example
+ * ```ts
+ * import { sweepLabel } from "./sweep.ts";
+ * sweepLabel(4); // "N=4"
+ * ```
+ */
 export function sweepLabel(concurrency: number): string {
   return `N=${concurrency}`;
 }
