@@ -19,7 +19,7 @@
 import { fileURLToPath } from "node:url";
 import type { Job } from "../crawler/frontier.ts";
 import { fit, Progress } from "../crawler/progress.ts";
-import type { FetchRecord } from "../crawler/record.ts";
+import { blankRecord, type FetchRecord } from "../crawler/record.ts";
 import { assert, assertEquals, test } from "./assert.ts";
 import { startLatencyServer } from "./fixtures/latency_server.ts";
 
@@ -49,26 +49,14 @@ function job(url: string): Job {
 
 function rec(url: string, worker: number, ok = true, bytes = 1024): FetchRecord {
   return {
-    url,
+    ...blankRecord(url),
     finalUrl: url,
     status: ok ? 200 : 503,
     ok,
     bytes,
-    timeMs: 10,
-    ttfbMs: 5,
-    startMs: 0,
-    queueMs: 0,
-    depth: 0,
-    parent: null,
-    contentType: "text/html",
-    title: null,
-    redirects: 0,
-    redirectChain: [],
     error: ok ? null : { code: "http", message: "HTTP 503" },
     attempts: 1,
     worker,
-    line: 1,
-    links: 0,
   };
 }
 
@@ -232,6 +220,14 @@ function screen(raw: string): { lines: string[]; current: string } {
   return { lines, current: line.join("") };
 }
 
+/** The lines left on screen after the run; fails if a status line is among them or still up. */
+function finalScreen(raw: string): string[] {
+  const { lines, current } = screen(raw);
+  assertEquals(current, "", "the status line is erased at the end");
+  assert(!lines.some((l) => l.includes(" in flight")), lines.join("\n"));
+  return lines;
+}
+
 /** Every status frame drawn: the text after an erase-line, up to the next CR. */
 function frames(raw: string): string[] {
   return raw.split("\x1b[2K").slice(1).map((s) => s.split("\r")[0])
@@ -275,9 +271,7 @@ Deno.test({
       // the timer keeps redrawing while the request hangs: the age grows to most of 1.5 s
       assert(Math.max(...slowAges) >= 800, `ages seen: ${slowAges.join(", ")}`);
       // the screen holds every record line whole, and no status line once the run is over
-      const { lines, current } = screen(raw);
-      assertEquals(current, "", "the status line is erased at the end");
-      assert(!lines.some((l) => l.includes(" in flight")), lines.join("\n"));
+      const lines = finalScreen(raw);
       for (const url of urls) {
         assert(lines.includes(`GET: ${url}`), `GET line of ${url}:\n${lines.join("\n")}`);
         assert(
@@ -309,9 +303,7 @@ Deno.test({
         ),
         drawn.join("\n"),
       );
-      const { lines, current } = screen(raw);
-      assertEquals(current, "");
-      assert(!lines.some((l) => l.includes(" in flight")), lines.join("\n"));
+      const lines = finalScreen(raw);
       assert(lines.includes(`GET: ${slow}`), lines.join("\n"));
     });
   },
@@ -399,7 +391,7 @@ Deno.test({
         assertEquals(code, 0, raw);
         if (extra.length === 0) {
           assert(frames(raw).some((f) => f.endsWith(slow)), raw);
-          assertEquals(screen(raw).current, "");
+          finalScreen(raw);
         } else assert(!raw.includes(" in flight"), raw);
         files.push(await Deno.readTextFile(file));
       }

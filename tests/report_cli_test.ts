@@ -17,6 +17,10 @@ import { startLatencyServer } from "./fixtures/latency_server.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
+/** Permissions of a run: the local server and the list; `writing` adds the report file. */
+const READING = ["--allow-net=127.0.0.1", "--allow-read"];
+const writing = (path: string) => [...READING, `--allow-write=${path}`];
+
 async function runCli(args: string[], perms: string[]) {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-q", ...perms, "cli.ts", ...args],
@@ -131,11 +135,7 @@ Deno.test("CLI --sweep --report: the table on stdout, the chart and one run per 
     const list = `${dir}/urls.txt`;
     await Deno.writeTextFile(list, urls(server.url, 8).join("\n"));
     const report = `${dir}/sweep.html`;
-    const run = await runCli(["--sweep", "4,1,2", "--report", report, list], [
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      `--allow-write=${report}`,
-    ]);
+    const run = await runCli(["--sweep", "4,1,2", "--report", report, list], writing(report));
     assertEquals(run.code, 0, run.stderr);
     const lines = run.stdout.trimEnd().split("\n");
     assertEquals(lines[0].trim().split(/\s{2,}/), [
@@ -165,11 +165,7 @@ Deno.test("CLI --compare --report: the three modes stacked in one file", async (
     const list = `${dir}/urls.txt`;
     await Deno.writeTextFile(list, urls(server.url, 6).join("\n"));
     const report = `${dir}/compare.html`;
-    const run = await runCli(["-c", "3", "--compare", "--report", report, list], [
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      `--allow-write=${report}`,
-    ]);
+    const run = await runCli(["-c", "3", "--compare", "--report", report, list], writing(report));
     assertEquals(run.code, 0, run.stderr);
     assert(run.stdout.startsWith("mode "), run.stdout);
     const { html, data } = await reportData(report);
@@ -187,7 +183,7 @@ Deno.test("CLI --report: list and crawl runs, one row per record; stdout unchang
     const list = `${dir}/urls.txt`;
     await Deno.writeTextFile(list, [...urls(server.url, 4), "not a url"].join("\n"));
     const report = `${dir}/run.html`;
-    const perms = ["--allow-net=127.0.0.1", "--allow-read", `--allow-write=${report}`];
+    const perms = writing(report);
     for (const extra of [["--mode", "sequential"], ["--depth", "1"]]) {
       const args = ["--format", "ndjson", ...extra, list];
       const run = await runCli(["--report", report, ...args], perms);
@@ -198,7 +194,7 @@ Deno.test("CLI --report: list and crawl runs, one row per record; stdout unchang
       assertEquals(data.runs.length, 1);
       assertEquals(data.runs[0].label, extra[0] === "--depth" ? "crawl, depth 1" : "sequential");
       assertEquals(data.runs[0].cols.url.length, 5);
-      const plain = await runCli(args, perms.slice(0, 2));
+      const plain = await runCli(args, READING);
       assertEquals(plain.stdout.split("\n").length, run.stdout.split("\n").length);
     }
   });
@@ -208,19 +204,12 @@ Deno.test("CLI --report: no write permission or a bad path fails at once with ex
   await withDir(async (dir) => {
     const list = `${dir}/urls.txt`;
     await Deno.writeTextFile(list, "http://127.0.0.1:9/never\n");
-    const denied = await runCli(["--report", `${dir}/r.html`, list], [
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-    ]);
+    const denied = await runCli(["--report", `${dir}/r.html`, list], READING);
     assertEquals(denied.code, 2, denied.stderr);
     assert(denied.stderr.startsWith(`greencrawl: cannot write ${dir}/r.html`), denied.stderr);
     assertEquals(denied.stdout, "", "nothing was fetched");
     const missing = `${dir}/no/such/dir/r.html`;
-    const bad = await runCli(["--report", missing, list], [
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      `--allow-write=${dir}`,
-    ]);
+    const bad = await runCli(["--report", missing, list], writing(dir));
     assertEquals(bad.code, 2, bad.stderr);
     assert(bad.stderr.startsWith(`greencrawl: cannot write ${missing}`), bad.stderr);
     for (const args of [["--sweep", "1,2", "--compare"], ["--sweep", "0,2"], ["--report", ""]]) {

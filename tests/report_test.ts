@@ -6,7 +6,7 @@
  */
 
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import type { FetchRecord } from "../crawler/record.ts";
+import { blankRecord, type FetchRecord } from "../crawler/record.ts";
 import {
   asRuns,
   findKnee,
@@ -22,26 +22,18 @@ import { outcomeOf, speedups } from "../crawler/report/stats.ts";
 
 function record(over: Partial<FetchRecord> = {}): FetchRecord {
   return {
-    url: "https://example.test/",
+    ...blankRecord("https://example.test/"),
     finalUrl: "https://example.test/",
     status: 200,
     ok: true,
     bytes: 1000,
     timeMs: 50,
     ttfbMs: 20,
-    startMs: 0,
-    queueMs: 0,
-    depth: 0,
-    parent: null,
     contentType: "text/html; charset=utf-8",
     title: "Example",
-    redirects: 0,
-    redirectChain: [],
-    error: null,
     attempts: 1,
     worker: 0,
     line: 1,
-    links: 0,
     ...over,
   };
 }
