@@ -6,8 +6,9 @@
  * them (sequential, blocking and concurrent, plus a small concurrency sweep); the records become
  * a report that is opened from disk. Checked: one row per record, no request leaves the page,
  * hovering a bar shows its URL, a hostile URL stays inert, and 10,000 rows render in < 2 s.
- * The compare report and screenshots go to tests/artifacts/. GREENCRAWL_UPDATE_DOCS=1 also writes
- * docs/report.png; shrink it before committing (Debian's pngquant keeps it under 300 KB):
+ * A real `cli.ts --compare --report` run (the CLI as a subprocess against the same server) is
+ * opened too. The compare reports and screenshots go to tests/artifacts/. GREENCRAWL_UPDATE_DOCS=1
+ * also writes docs/report.png, from the CLI's report; shrink it before committing (Debian's pngquant keeps it under 300 KB):
  * `pngquant --quality=60-90 --speed 1 --force --output docs/report.png docs/report.png`.
  *
  * Skipped, with the reason printed, when /usr/bin/chromium is missing (apt-get install -y
@@ -23,7 +24,7 @@
 
 import { ok, strictEqual } from "node:assert/strict";
 import fs from "node:fs";
-import type { FetchRecord } from "../crawler/record.ts";
+import { blankRecord, type FetchRecord } from "../crawler/record.ts";
 import { renderReport, type ReportRun, type SweepPoint } from "../crawler/report_html.ts";
 
 /** Debian's Chromium; GREENCRAWL_CHROMIUM names another binary. */
@@ -236,26 +237,12 @@ async function fetchOne(url: string, worker: number, t0: number, line: number) {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
   const rec: FetchRecord = {
-    url,
-    finalUrl: null,
-    status: null,
-    ok: false,
-    bytes: 0,
-    timeMs: 0,
-    ttfbMs: null,
+    ...blankRecord(url),
     startMs,
     queueMs: startMs,
-    depth: 0,
-    parent: null,
-    contentType: null,
-    title: null,
-    redirects: 0,
-    redirectChain: [],
-    error: null,
     attempts: 1,
     worker,
     line,
-    links: 0,
   };
   const began = performance.now();
   try {
@@ -517,11 +504,6 @@ Deno.test({
         ok(hang.includes("timeout"), hang);
         await page.screenshot({ path: new URL("report-compare.png", ARTIFACTS).pathname });
 
-        // the picture for the docs: the top of the page with a tooltip on the concurrent run
-        if (envOr("GREENCRAWL_UPDATE_DOCS", "") === "1") {
-          await hover(page, 2, `${server.base}/stream?i=1`);
-          await page.screenshot({ path: DOCS_PNG.pathname, fullPage: true });
-        }
         await page.screenshot({
           path: new URL("report-compare-full.png", ARTIFACTS).pathname,
           fullPage: true,
@@ -533,6 +515,70 @@ Deno.test({
         strictEqual(others.length, 0, `requests left the page: ${others.join(", ")}`);
         await page.close();
       });
+
+      await t.step(
+        "a real `cli.ts --compare --report` run: rows, tooltip, no requests",
+        async () => {
+          const list = `${tmp}/urls.txt`;
+          const path = new URL("report-cli-compare.html", ARTIFACTS).pathname;
+          await Deno.writeTextFile(list, urls.join("\n") + "\n");
+          const cli = await new Deno.Command(Deno.execPath(), {
+            args: [
+              "run",
+              "-q",
+              "--allow-net=127.0.0.1",
+              "--allow-read",
+              `--allow-write=${path}`,
+              "cli.ts",
+              "--compare",
+              "-c",
+              "6",
+              "--timeout",
+              String(TIMEOUT_MS / 1000),
+              "--retries",
+              "0",
+              "--report",
+              path,
+              list,
+            ],
+            cwd: new URL("..", import.meta.url).pathname,
+            stdin: "null",
+            stdout: "piped",
+            stderr: "piped",
+            env: { NO_COLOR: "1", DENO_NO_PROMPT: "1" },
+          }).output();
+          const stderr = new TextDecoder().decode(cli.stderr);
+          strictEqual(cli.code, 1, `some URLs fail on purpose: ${stderr}`);
+          console.log(new TextDecoder().decode(cli.stdout).trimEnd());
+          const page = await browser.newPage({
+            viewport: { width: 1280, height: 900 },
+            deviceScaleFactor: 1,
+          });
+          const w = watch(page);
+          await open(page, path);
+          for (const run of [0, 1, 2]) {
+            strictEqual(await page.evaluate(`window.greencrawl.rowCount(${run})`), urls.length);
+          }
+          const slow = `${server.base}/slow?i=1`;
+          const tip = await hover(page, 2, slow);
+          ok(tip.includes(slow), `tooltip shows the URL: ${tip}`);
+          // the picture for the docs: a tooltip on the concurrent run of the real CLI's report
+          await hover(page, 2, `${server.base}/stream?i=1`);
+          await page.screenshot({
+            path: new URL("report-cli-compare.png", ARTIFACTS).pathname,
+            fullPage: true,
+          });
+          if (envOr("GREENCRAWL_UPDATE_DOCS", "") === "1") {
+            await hover(page, 2, `${server.base}/stream?i=1`); // a full-page shot hid the tooltip
+            await page.screenshot({ path: DOCS_PNG.pathname, fullPage: true });
+          }
+          strictEqual(w.dialogs.length, 0, `no alert ran: ${w.dialogs.join(", ")}`);
+          strictEqual(w.errors.length, 0, `no page errors: ${w.errors.join("\n")}`);
+          const others = w.requests.filter((u) => u !== fileUrl(path));
+          strictEqual(others.length, 0, `requests left the page: ${others.join(", ")}`);
+          await page.close();
+        },
+      );
 
       await t.step("odd shapes render without page errors", async () => {
         const wide = synthetic(1_500, 300);
