@@ -736,7 +736,7 @@ function goals(
     const ideal = idealS(l100, k)!;
     lines.push(
       `- URL list at 100 ms, within 1.2x of ideal: ${verdict(gcL.wallS / ideal <= 1.2)} ` +
-        `(${fmt(gcL.wallS)} s = ${fmt(gcL.wallS / ideal)}x of ${fmt(ideal)} s)`,
+        `(${fmt(gcL.wallS, 3)} s = ${fmt(gcL.wallS / ideal, 3)}x of ${fmt(ideal)} s)`,
     );
     for (const p of ["gevent", "scrapy", "crawlee"]) {
       const s = get("list-100", p);
