@@ -245,6 +245,9 @@ export class Channel {
     const worker = new Worker(BLOCKING_WORKER_SOURCE, {
       eval: true,
       workerData: { sab: this.#sab, layout: L },
+      // The default copies process.env into the worker, which asks for --allow-env (a prompt
+      // on a terminal). The worker needs no environment.
+      env: {},
     });
     worker.unref(); // an idle worker must not keep the process alive
     const forget = () => {
