@@ -103,6 +103,7 @@ export async function fetchUrl(url: string, options: FetchOptions = {}): Promise
  */
 export async function fetchPage(url: string, options: FetchOptions = {}): Promise<FetchedPage> {
   const o = { ...FETCH_DEFAULTS, ...options };
+  const headers = requestHeaders(options);
   const follow = options.followRedirect;
   if (follow) {
     const approved = new Set<string>(); // a retry follows what the first attempt was allowed to
@@ -118,7 +119,7 @@ export async function fetchPage(url: string, options: FetchOptions = {}): Promis
   let html: Uint8Array | null = null;
   for (let attempt = 1;; attempt++) {
     record.attempts = attempt;
-    const outcome = await attemptOnce(url, o, started);
+    const outcome = await attemptOnce(url, o, headers, started);
     Object.assign(record, outcome.fields);
     record.error = outcome.error;
     html = outcome.html;
@@ -152,7 +153,12 @@ interface Outcome {
 type Settings = typeof FETCH_DEFAULTS & FetchOptions;
 
 /** One attempt: the request, its redirects and the body. */
-async function attemptOnce(url: string, o: Settings, started: number): Promise<Outcome> {
+async function attemptOnce(
+  url: string,
+  o: Settings,
+  headers: [string, string][],
+  started: number,
+): Promise<Outcome> {
   const fields: Partial<FetchRecord> = {
     finalUrl: null,
     status: null,
@@ -177,7 +183,7 @@ async function attemptOnce(url: string, o: Settings, started: number): Promise<O
     while (true) {
       response = await openUrl(current, {
         method: "GET",
-        headers: requestHeaders(o),
+        headers,
         redirect: "manual",
         timeout: o.timeout,
         signal: o.signal,
@@ -251,10 +257,18 @@ async function attemptOnce(url: string, o: Settings, started: number): Promise<O
   };
 }
 
-function requestHeaders(o: Settings): Headers {
-  const headers = new Headers({ "user-agent": o.userAgent ?? `greencrawl/${VERSION}` });
-  for (const [name, value] of o.headers ?? []) headers.set(name, value);
-  return headers;
+/** Request headers as name/value pairs, built once per options object (not per request). */
+const headerCache = new WeakMap<FetchOptions, [string, string][]>();
+
+function requestHeaders(options: FetchOptions): [string, string][] {
+  let pairs = headerCache.get(options);
+  if (!pairs) {
+    const headers = new Headers({ "user-agent": options.userAgent ?? `greencrawl/${VERSION}` });
+    for (const [name, value] of options.headers ?? []) headers.set(name, value);
+    pairs = [...headers];
+    headerCache.set(options, pairs);
+  }
+  return pairs;
 }
 
 interface Body {
@@ -289,7 +303,8 @@ async function readBody(
       if (sniffed === null) sniffed = o.keepAny || isHtml(contentType, chunk);
       if (sniffed && keptBytes < limit) {
         const take = chunk.subarray(0, limit - keptBytes);
-        parts.push(take.slice());
+        // A chunk kept whole is kept as is; a cut one is copied so it does not pin the rest.
+        parts.push(take.length === chunk.length ? chunk : take.slice());
         keptBytes += take.length;
       }
     }
