@@ -64,6 +64,6 @@ export type { ErrorCode, FetchError, FetchRecord } from "./crawler/record.ts";
 export { RunStats } from "./crawler/stats.ts";
 export type { RunSummary, StatusClass } from "./crawler/stats.ts";
 export type { ScopeMode, ScopeReason } from "./crawler/scope.ts";
-export type { HtmlDocument, HtmlElement } from "./crawler/html.ts";
+export type { HtmlDocument, HtmlElement } from "./crawler/document.ts";
 export { parseUrlList } from "./crawler/url_list.ts";
 export type { ListEntry } from "./crawler/url_list.ts";

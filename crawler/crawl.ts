@@ -5,7 +5,7 @@
  */
 import { type CrawlCounters, CrawlFrontier } from "./crawl_frontier.ts";
 import { decodeHtml } from "./charset.ts";
-import { type HtmlDocument, parseDocument } from "./html.ts";
+import type { HtmlDocument } from "./document.ts";
 import { extractLinks, linksFromDocument } from "./links.ts";
 import type { FetchRecord } from "./record.ts";
 import { RobotsCache } from "./robots_cache.ts";
@@ -116,6 +116,7 @@ export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
     const text = decodeHtml(html, record.contentType);
     const pageUrl = record.finalUrl ?? record.url;
     if (!o.onPage) return extractLinks(text, pageUrl);
+    const { parseDocument } = await import("./document.ts"); // only crawls with a hook pay for it
     const document = parseDocument(text);
     const links = linksFromDocument(document, pageUrl);
     await o.onPage({ record, document, links });

@@ -13,7 +13,8 @@
  * @module
  */
 import { canonicalUrl } from "./canonical.ts";
-import { detach, type HtmlDocument, scanLinks } from "./html.ts";
+import type { HtmlDocument } from "./document.ts";
+import { detach, scanLinks } from "./html.ts";
 
 /**
  * The links of an HTML page, without building a DOM. Never throws; returns `[]` when `pageUrl`
@@ -36,7 +37,7 @@ export function extractLinks(html: string, pageUrl: string | URL): string[] {
  *
  * @example
  * ```ts
- * import { parseDocument } from "./html.ts";
+ * import { parseDocument } from "./document.ts";
  * const doc = parseDocument('<base href="https://cdn.example/"><area href="map">');
  * linksFromDocument(doc, "http://h/"); // ["https://cdn.example/map"]
  * ```

@@ -1,6 +1,7 @@
 import { deepStrictEqual as eq, ok } from "node:assert/strict";
 import { extractLinks, linksFromDocument, resolveLinks } from "../crawler/links.ts";
-import { detach, parseDocument, scanLinks } from "../crawler/html.ts";
+import { parseDocument } from "../crawler/document.ts";
+import { detach, scanLinks } from "../crawler/html.ts";
 
 const PAGE = "http://example.com/dir/page.html";
 
