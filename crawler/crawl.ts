@@ -4,7 +4,6 @@
  * @module
  */
 import { type CrawlCounters, CrawlFrontier } from "./crawl_frontier.ts";
-import { decodeHtml } from "./charset.ts";
 import type { HtmlDocument } from "./document.ts";
 import { extractLinks, linksFromDocument } from "./links.ts";
 import type { FetchRecord } from "./record.ts";
@@ -112,8 +111,7 @@ export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
     }),
     robots: robots ? (url) => robots.check(url) : undefined,
   });
-  const extract = async (record: FetchRecord, html: Uint8Array): Promise<readonly string[]> => {
-    const text = decodeHtml(html, record.contentType);
+  const extract = async (record: FetchRecord, text: string): Promise<readonly string[]> => {
     const pageUrl = record.finalUrl ?? record.url;
     if (!o.onPage) return extractLinks(text, pageUrl);
     const { parseDocument } = await import("./document.ts"); // only crawls with a hook pay for it

@@ -13,7 +13,8 @@ import { openUrl, pause, type UrlResponse } from "../green/io.ts";
 import { concat } from "../green/url_response.ts";
 import { blankRecord, type ErrorCode, type FetchError, type FetchRecord } from "./record.ts";
 import { stripControl } from "./sanitize.ts";
-import { extractTitle, isHtml } from "./title.ts";
+import { decodeHtml } from "./charset.ts";
+import { isHtml, titleFromHtml } from "./title.ts";
 
 /** The project's version, sent in the default User-Agent. */
 export const VERSION = "0.1.0";
@@ -56,8 +57,10 @@ export interface FetchOptions {
 export interface FetchedPage {
   /** The result record. */
   record: FetchRecord;
-  /** The body when `keepHtml` was set and the page is HTML (or with `keepAny`); else null. */
-  html: Uint8Array | null;
+  /** The decoded page when `keepHtml` was set and the page is HTML; else null. */
+  html: string | null;
+  /** The raw body when `keepAny` was set; else null. */
+  body: Uint8Array | null;
 }
 
 const MiB = 1024 * 1024;
@@ -116,13 +119,15 @@ export async function fetchPage(url: string, options: FetchOptions = {}): Promis
   }
   const started = performance.now();
   const record = blankRecord(url);
-  let html: Uint8Array | null = null;
+  let html: string | null = null;
+  let body: Uint8Array | null = null;
   for (let attempt = 1;; attempt++) {
     record.attempts = attempt;
     const outcome = await attemptOnce(url, o, headers, started);
     Object.assign(record, outcome.fields);
     record.error = outcome.error;
     html = outcome.html;
+    body = outcome.body;
     const retryable = outcome.retryable && attempt <= o.retries && !o.signal?.aborted;
     if (!retryable) break;
     const delay = outcome.retryAfter ?? backoffDelay(o.backoff, attempt);
@@ -133,7 +138,7 @@ export async function fetchPage(url: string, options: FetchOptions = {}): Promis
   }
   record.ok = record.error === null;
   record.timeMs = round(performance.now() - started);
-  return { record, html };
+  return { record, html, body };
 }
 
 /** Full-jitter-free "equal jitter": half the exponential step is fixed, half random. */
@@ -147,7 +152,8 @@ interface Outcome {
   error: FetchError | null;
   retryable: boolean;
   retryAfter: number | null;
-  html: Uint8Array | null;
+  html: string | null;
+  body: Uint8Array | null;
 }
 
 type Settings = typeof FETCH_DEFAULTS & FetchOptions;
@@ -175,6 +181,7 @@ async function attemptOnce(
     retryable,
     retryAfter: null,
     html: null,
+    body: null,
   });
   const chain: string[] = [];
   let current = url;
@@ -210,7 +217,7 @@ async function attemptOnce(
       if (o.followRedirect && !o.followRedirect(next.href)) {
         const type = response.headers.get("content-type");
         fields.contentType = type === null ? null : stripControl(type);
-        return { fields, error: null, retryable: false, retryAfter: null, html: null };
+        return { fields, error: null, retryable: false, retryAfter: null, html: null, body: null };
       }
       chain.push(current);
       fields.redirects = chain.length;
@@ -233,10 +240,11 @@ async function attemptOnce(
   if (body.tooLarge) {
     return fail("too-large", `body exceeds --max-bytes ${o.maxBytes} (stopped at ${fields.bytes})`);
   }
-  const html = body.kept !== null && (o.keepAny || isHtml(contentType, body.kept))
-    ? body.kept
+  // Decode an HTML page once: the title and the link extractor both read the same text.
+  const page = body.kept !== null && isHtml(contentType, body.kept)
+    ? decodeHtml(body.kept, contentType)
     : null;
-  if (body.kept !== null) fields.title = extractTitle(body.kept, contentType);
+  if (page !== null) fields.title = titleFromHtml(page);
   const status = response.status;
   if (status >= 400) {
     const retryable = status === 408 || status === 429 || status >= 500;
@@ -246,6 +254,7 @@ async function attemptOnce(
       retryable,
       retryAfter: retryable ? parseRetryAfter(response.headers.get("retry-after")) : null,
       html: null,
+      body: null,
     };
   }
   return {
@@ -253,7 +262,8 @@ async function attemptOnce(
     error: null,
     retryable: false,
     retryAfter: null,
-    html: o.keepHtml || o.keepAny ? html : null,
+    html: o.keepHtml ? page : null,
+    body: o.keepAny ? body.kept : null,
   };
 }
 

@@ -70,10 +70,10 @@ export class RobotsCache {
 
   async #load(url: URL): Promise<Robots> {
     const robotsUrl = `${url.protocol}//${url.host}/robots.txt`;
-    const { record, html } = await fetchPage(robotsUrl, this.#options);
+    const { record, body } = await fetchPage(robotsUrl, this.#options);
     const status = record.error?.code === "http" || record.ok ? record.status : null;
     const policy = robotsForStatus(status);
-    if (policy === "parse") return parseRobots(new TextDecoder().decode(html ?? new Uint8Array()));
+    if (policy === "parse") return parseRobots(new TextDecoder().decode(body ?? new Uint8Array()));
     if (policy === "allow-all") return ALLOW_ALL;
     this.#onUnavailable(
       url.host,

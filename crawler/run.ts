@@ -96,7 +96,7 @@ export function splitInput(input: RunInput): {
 /** Turns a page's HTML into the canonical links to follow (may run an `onPage` hook). */
 export type LinkExtractor = (
   record: FetchRecord,
-  html: Uint8Array,
+  html: string,
 ) => readonly string[] | Promise<readonly string[]>;
 
 /**

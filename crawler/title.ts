@@ -141,7 +141,20 @@ function findTitle(html: string): string | null {
  */
 export function extractTitle(bytes: Uint8Array, contentType: string | null): string | null {
   if (!isHtml(contentType, bytes)) return null;
-  const raw = findTitle(decodeHtml(bytes, contentType));
+  return titleFromHtml(decodeHtml(bytes, contentType));
+}
+
+/**
+ * The title of already decoded HTML, cleaned as {@linkcode extractTitle} cleans it (for callers
+ * that decoded the page once for other uses too).
+ *
+ * @example
+ * ```ts
+ * titleFromHtml("<title>Tom &amp; Jerry</title>"); // "Tom & Jerry"
+ * ```
+ */
+export function titleFromHtml(html: string): string {
+  const raw = findTitle(html);
   if (raw === null) return "";
   const title = stripControl(decodeEntities(raw));
   const points = Array.from(title);
