@@ -34,11 +34,8 @@ export async function openUrl(
 ): Promise<UrlResponse> {
   if (blocking) return await openUrlBlocking(url, options);
   const controller = new AbortController();
-  const signal = options.signal
-    ? AbortSignal.any([options.signal, controller.signal])
-    : controller.signal;
   const response = await interruptible(
-    openUrlAsync(url, { ...options, signal }),
+    openUrlAsync(url, options, controller),
     () => controller.abort(),
   );
   return greenResponse(response);

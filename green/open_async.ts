@@ -7,7 +7,13 @@
  * @module
  */
 
-import { type OpenOptions, readAll, timeoutMs, type UrlResponse } from "./url_response.ts";
+import {
+  type OpenOptions,
+  readAll,
+  timeoutError,
+  timeoutMs,
+  type UrlResponse,
+} from "./url_response.ts";
 
 /**
  * Bodies up to this size, sent without Content-Encoding and with a Content-Length, are read in
@@ -25,13 +31,23 @@ class AsyncUrlResponse implements UrlResponse {
   #resp: Response;
   #reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   #done = false;
+  #failed = false;
+  #failure: unknown;
+  #release: () => void;
 
-  constructor(resp: Response) {
+  /** `release` frees the exchange's deadline timer and abort listener once the body is over. */
+  constructor(resp: Response, release: () => void) {
     this.status = resp.status;
     this.url = resp.url;
     this.headers = resp.headers;
     this.#resp = resp;
-    if (!resp.body) this.#done = true;
+    this.#release = release;
+    if (!resp.body) this.#finish();
+  }
+
+  #finish(): void {
+    this.#done = true;
+    this.#release();
   }
 
   /** True when the whole body can be read at once: small, sized and not encoded. */
@@ -43,22 +59,30 @@ class AsyncUrlResponse implements UrlResponse {
   }
 
   async readChunk(): Promise<Uint8Array | null> {
+    if (this.#failed) throw this.#failure; // a failed body keeps failing, as a stream reader does
     if (this.#done) return null;
-    if (this.#reader === null && this.#small()) {
-      this.#done = true;
-      const body = await this.#resp.bytes(); // rejects with the timeout/abort/network error
-      return body.length > 0 ? body : null;
-    }
-    this.#reader ??= this.#resp.body!.getReader();
-    for (;;) {
-      if (this.#done) return null;
-      const r = await this.#reader.read(); // rejects with the timeout/abort/network error
-      if (r.done) {
-        this.#done = true;
-        this.#reader.releaseLock();
-        return null;
+    try {
+      if (this.#reader === null && this.#small()) {
+        const body = await this.#resp.bytes(); // rejects with the timeout/abort/network error
+        this.#finish();
+        return body.length > 0 ? body : null;
       }
-      if (r.value.length > 0) return r.value;
+      this.#reader ??= this.#resp.body!.getReader();
+      for (;;) {
+        if (this.#done) return null;
+        const r = await this.#reader.read(); // rejects with the timeout/abort/network error
+        if (r.done) {
+          this.#finish();
+          this.#reader.releaseLock();
+          return null;
+        }
+        if (r.value.length > 0) return r.value;
+      }
+    } catch (error) {
+      this.#failed = true;
+      this.#failure = error;
+      this.#finish();
+      throw error;
     }
   }
 
@@ -68,7 +92,7 @@ class AsyncUrlResponse implements UrlResponse {
 
   async cancel(): Promise<void> {
     if (this.#done) return;
-    this.#done = true;
+    this.#finish();
     try {
       await (this.#reader ? this.#reader.cancel() : this.#resp.body?.cancel());
     } catch {
@@ -78,9 +102,12 @@ class AsyncUrlResponse implements UrlResponse {
 }
 
 /**
- * Yielding: plain `fetch()` with a streaming body; the timeout is `AbortSignal.timeout` combined
- * with `options.signal`, so it also covers the body. Other tasks run while it waits, like
- * gevent's patched `urlopen`.
+ * Yielding: plain `fetch()` with a streaming body. One `AbortController` carries every way the
+ * exchange can end early: the deadline (`options.timeout`, covering the body too), `options.signal`,
+ * and, when the caller passes its own `controller`, whatever the caller decides (green I/O aborts
+ * it when a kill or a `Timeout` interrupts the wait). One controller, one timer and one listener
+ * per request are cheaper than `AbortSignal.timeout` plus `AbortSignal.any`; both are released
+ * when the body ends. Other tasks run while it waits, like gevent's patched `urlopen`.
  *
  * @example
  * ```ts ignore
@@ -93,21 +120,32 @@ class AsyncUrlResponse implements UrlResponse {
 export async function openUrlAsync(
   url: string | URL,
   options: OpenOptions = {},
+  controller: AbortController = new AbortController(),
 ): Promise<UrlResponse> {
   const ms = timeoutMs(options.timeout);
-  const signals: AbortSignal[] = [];
-  if (options.signal) signals.push(options.signal);
-  if (ms !== undefined) signals.push(AbortSignal.timeout(ms));
-  const signal = signals.length === 0
-    ? undefined
-    : signals.length === 1
-    ? signals[0]
-    : AbortSignal.any(signals);
-  const resp = await fetch(url, {
-    method: options.method ?? "GET",
-    headers: options.headers,
-    redirect: options.redirect ?? "follow",
-    signal,
-  });
-  return new AsyncUrlResponse(resp);
+  const outer = options.signal;
+  const forward = () => controller.abort(outer!.reason);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (ms !== undefined) {
+    timer = setTimeout(() => controller.abort(timeoutError()), ms);
+    Deno.unrefTimer(timer as unknown as number); // like AbortSignal.timeout: never keeps the process alive
+  }
+  if (outer?.aborted) controller.abort(outer.reason);
+  else outer?.addEventListener("abort", forward, { once: true });
+  const release = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    outer?.removeEventListener("abort", forward);
+  };
+  try {
+    const resp = await fetch(url, {
+      method: options.method ?? "GET",
+      headers: options.headers,
+      redirect: options.redirect ?? "follow",
+      signal: controller.signal,
+    });
+    return new AsyncUrlResponse(resp, release);
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
