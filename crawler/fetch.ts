@@ -267,16 +267,25 @@ async function attemptOnce(
   };
 }
 
-/** Request headers as name/value pairs, built once per options object (not per request). */
-const headerCache = new WeakMap<FetchOptions, [string, string][]>();
+/**
+ * Request headers as name/value pairs, built once per run rather than per request: cached on
+ * what they are made of (the extra-headers array and the User-Agent), since callers may pass
+ * a fresh options object per URL.
+ */
+const headerCache = new WeakMap<readonly [string, string][], Map<string, [string, string][]>>();
+const NO_HEADERS: readonly [string, string][] = [];
 
 function requestHeaders(options: FetchOptions): [string, string][] {
-  let pairs = headerCache.get(options);
+  const extra = options.headers ?? NO_HEADERS;
+  const agent = options.userAgent ?? `greencrawl/${VERSION}`;
+  let byAgent = headerCache.get(extra);
+  if (!byAgent) headerCache.set(extra, byAgent = new Map());
+  let pairs = byAgent.get(agent);
   if (!pairs) {
-    const headers = new Headers({ "user-agent": options.userAgent ?? `greencrawl/${VERSION}` });
-    for (const [name, value] of options.headers ?? []) headers.set(name, value);
+    const headers = new Headers({ "user-agent": agent });
+    for (const [name, value] of extra) headers.set(name, value);
     pairs = [...headers];
-    headerCache.set(options, pairs);
+    byAgent.set(agent, pairs);
   }
   return pairs;
 }
