@@ -63,34 +63,25 @@ Deno.bench(
   },
 );
 
+/** One producer and one consumer greenlet moving N items through `q`. */
+async function pump(q: Queue<number>): Promise<void> {
+  const consumer = spawn(async () => {
+    let sum = 0;
+    for (let i = 0; i < N; i++) sum += await q.get();
+    return sum;
+  });
+  const producer = spawn(async () => {
+    for (let i = 0; i < N; i++) await q.put(i);
+  });
+  await joinall([producer, consumer]);
+}
+
 Deno.bench(
   { name: "green Queue, 100k put/get between two greenlets", group: "queue" },
-  async () => {
-    const q = new Queue<number>();
-    const consumer = spawn(async () => {
-      let sum = 0;
-      for (let i = 0; i < N; i++) sum += await q.get();
-      return sum;
-    });
-    const producer = spawn(async () => {
-      for (let i = 0; i < N; i++) await q.put(i);
-    });
-    await joinall([producer, consumer]);
-  },
+  () => pump(new Queue<number>()),
 );
 
 Deno.bench(
   { name: "green bounded Queue(100), 100k put/get (put waits when full)", group: "queue" },
-  async () => {
-    const q = new Queue<number>(100);
-    const consumer = spawn(async () => {
-      let sum = 0;
-      for (let i = 0; i < N; i++) sum += await q.get();
-      return sum;
-    });
-    const producer = spawn(async () => {
-      for (let i = 0; i < N; i++) await q.put(i);
-    });
-    await joinall([producer, consumer]);
-  },
+  () => pump(new Queue<number>(100)),
 );
