@@ -647,47 +647,73 @@ async function until(cond: () => boolean, ms: number, what: string): Promise<voi
   }
 }
 
+/**
+ * Starts the CLI on `urls` (ndjson, --timeout 30, plus `args`), waits until `okRecords` ok
+ * records are out and `hangs` requests to /hang are in flight, sends SIGINT, and returns the exit
+ * code, how long the exit took, and what the CLI printed.
+ */
+async function interrupted(
+  server: { log: { path: string }[] },
+  dir: string,
+  urls: string[],
+  args: string[],
+  okRecords: number,
+  hangs: number,
+): Promise<{ code: number; took: number; out: string; err: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      ...PERMS,
+      "cli.ts",
+      ...args,
+      "--format",
+      "ndjson",
+      "--timeout",
+      "30",
+      await listFile(dir, "list", urls),
+    ],
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  const out = { text: "" };
+  const err = { text: "" };
+  const reading = Promise.all([collect(child.stdout, out), collect(child.stderr, err)]);
+  try {
+    await until(
+      () => (out.text.match(/"ok":true/g) ?? []).length === okRecords,
+      10_000,
+      `${okRecords} ok records`,
+    );
+    await until(
+      () => hits(server, "/hang") === hangs,
+      5_000,
+      `${hangs} hang(s) in flight`,
+    );
+    const sent = performance.now();
+    child.kill("SIGINT");
+    const status = await child.status;
+    const took = performance.now() - sent;
+    await reading;
+    return { code: status.code, took, out: out.text, err: err.text };
+  } finally {
+    clearTimeout(killer);
+    await reading.catch(() => {});
+  }
+}
+
 test("Ctrl-C: exit 130, finished records written, in-flight ones aborted, a summary", async () => {
   await using server = await startFaultServer();
   await withTempDir(async (dir) => {
     const U = server.url;
     const urls = [`${U}/hang`, `${U}/ok`, `${U}/hang`, `${U}/ok`, `${U}/text`];
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        ...PERMS,
-        "cli.ts",
-        "--format",
-        "ndjson",
-        "--timeout",
-        "30",
-        await listFile(dir, "list", urls),
-      ],
-      cwd: ROOT,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    const out = { text: "" };
-    const err = { text: "" };
-    const reading = Promise.all([collect(child.stdout, out), collect(child.stderr, err)]);
-    try {
-      await until(() => (out.text.match(/"ok":true/g) ?? []).length === 3, 10_000, "3 ok records");
-      await until(() => hits(server, "/hang") === 2, 5_000, "both hangs in flight");
-      const sent = performance.now();
-      child.kill("SIGINT");
-      const status = await child.status;
-      const took = performance.now() - sent;
-      await reading;
-      assertEquals(status.code, 130, err.text);
-      assert(took < 3000, `exit took ${took} ms after SIGINT`);
-    } finally {
-      clearTimeout(killer);
-      await reading.catch(() => {});
-    }
-    const records = out.text.trimEnd().split("\n").map((l) => JSON.parse(l) as FetchRecord);
-    assertEquals(records.length, urls.length, out.text);
+    const { code, took, out, err } = await interrupted(server, dir, urls, [], 3, 2);
+    assertEquals(code, 130, err);
+    assert(took < 3000, `exit took ${took} ms after SIGINT`);
+    const records = out.trimEnd().split("\n").map((l) => JSON.parse(l) as FetchRecord);
+    assertEquals(records.length, urls.length, out);
     for (const r of records) {
       if (r.url.endsWith("/hang")) {
         assertEquals(r.error?.code, "aborted", JSON.stringify(r));
@@ -695,9 +721,9 @@ test("Ctrl-C: exit 130, finished records written, in-flight ones aborted, a summ
       } else assert(r.ok, JSON.stringify(r));
     }
     assertEquals(hits(server, "/hang"), 2);
-    assert(hasSummary(err.text), `no summary on stderr:\n${err.text}`);
-    assert(/failed: +2 \(aborted 2\)/.test(err.text), err.text);
-    assert(/interrupted/.test(err.text), err.text);
+    assert(hasSummary(err), `no summary on stderr:\n${err}`);
+    assert(/failed: +2 \(aborted 2\)/.test(err), err);
+    assert(/interrupted/.test(err), err);
   });
 });
 
@@ -706,44 +732,18 @@ test("Ctrl-C in --mode blocking: the frozen process still stops at once with 130
   await withTempDir(async (dir) => {
     const U = server.url;
     const urls = [`${U}/ok`, `${U}/text`, `${U}/hang`, `${U}/ok`];
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        ...PERMS,
-        "cli.ts",
-        "--mode",
-        "blocking",
-        "--format",
-        "ndjson",
-        "--timeout",
-        "30",
-        await listFile(dir, "list", urls),
-      ],
-      cwd: ROOT,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    const out = { text: "" };
-    const err = { text: "" };
-    const reading = Promise.all([collect(child.stdout, out), collect(child.stderr, err)]);
-    try {
-      await until(() => (out.text.match(/"ok":true/g) ?? []).length === 2, 10_000, "2 ok records");
-      await until(() => hits(server, "/hang") === 1, 5_000, "the hang in flight");
-      const sent = performance.now();
-      child.kill("SIGINT");
-      const status = await child.status;
-      const took = performance.now() - sent;
-      await reading;
-      assertEquals(status.code, 130, err.text);
-      assert(took < 3000, `exit took ${took} ms after SIGINT (the thread is frozen in /hang)`);
-    } finally {
-      clearTimeout(killer);
-      await reading.catch(() => {});
-    }
+    const { code, took, out, err } = await interrupted(
+      server,
+      dir,
+      urls,
+      ["--mode", "blocking"],
+      2,
+      1,
+    );
+    assertEquals(code, 130, err);
+    assert(took < 3000, `exit took ${took} ms after SIGINT (the thread is frozen in /hang)`);
     // The records finished before the interrupt were written (synchronously) and stay.
-    const records = out.text.trimEnd().split("\n").map((l) => JSON.parse(l) as FetchRecord);
+    const records = out.trimEnd().split("\n").map((l) => JSON.parse(l) as FetchRecord);
     assertEquals(records.map((r) => [r.line, r.ok]), [[1, true], [2, true]]);
     assertEquals(hits(server, "/ok"), 1, "nothing after the interrupted job ran");
   });
