@@ -14,9 +14,9 @@ import type { Job } from "./crawler/frontier.ts";
 import { type LineWriter, recordOutput, syncWriter, withStatusLine } from "./crawler/output.ts";
 import { Progress, progressWanted } from "./crawler/progress.ts";
 import type { FetchRecord } from "./crawler/record.ts";
-import { crawl, type CrawlRun } from "./crawler/crawl.ts";
+import type { CrawlRun } from "./crawler/crawl.ts";
 import type { CrawlCounters } from "./crawler/crawl_frontier.ts";
-import { renderReport, type ReportOptions, type ReportRun } from "./crawler/report_html.ts";
+import type { ReportOptions, ReportRun } from "./crawler/report_html.ts";
 import { fetchAll, workersFor } from "./crawler/run.ts";
 import { RunStats } from "./crawler/stats.ts";
 import { formatSweep, sweep, sweepPoints, sweepRuns } from "./crawler/sweep.ts";
@@ -113,6 +113,9 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
   };
   let crawlRun: CrawlRun | undefined;
   if (options.depth > 0) {
+    // Loaded on demand: the HTML scanner and the Public Suffix List cost start-up time and
+    // memory that a plain URL list does not need.
+    const { crawl } = await import("./crawler/crawl.ts");
     crawlRun = crawl(entries, {
       ...runOptions,
       depth: options.depth,
@@ -142,7 +145,7 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
   progress?.stop();
   if (report) {
     const label = crawlRun ? `crawl, depth ${options.depth}` : options.mode;
-    writeReport(report, [{
+    await writeReport(report, [{
       label,
       concurrency: workersFor(options.mode, options.concurrency),
       wallMs: summary.wallMs,
@@ -191,7 +194,7 @@ async function runCompare(entries: ListEntry[], session: Session): Promise<boole
       wallMs: r.summary.wallMs,
       records: r.records,
     }));
-    writeReport(report, runs, { title: `greencrawl: ${entries.length} URLs, three ways` });
+    await writeReport(report, runs, { title: `greencrawl: ${entries.length} URLs, three ways` });
   }
   return results.every((r) => r.summary.failed === 0);
 }
@@ -222,7 +225,7 @@ async function runSweep(entries: ListEntry[], session: Session): Promise<boolean
     stdout.line(formatSweep(results));
   }
   if (report) {
-    writeReport(report, sweepRuns(results), {
+    await writeReport(report, sweepRuns(results), {
       title: `greencrawl: ${entries.length} URLs at ${results.length} concurrencies`,
       sweep: sweepPoints(results),
     });
@@ -269,7 +272,12 @@ function openForWrite(path: string | undefined): Deno.FsFile | undefined {
   }
 }
 
-function writeReport(file: Deno.FsFile, runs: ReportRun[], options: ReportOptions): void {
+async function writeReport(
+  file: Deno.FsFile,
+  runs: ReportRun[],
+  options: ReportOptions,
+): Promise<void> {
+  const { renderReport } = await import("./crawler/report_html.ts"); // only --report needs it
   let bytes = new TextEncoder().encode(renderReport(runs, options));
   try {
     while (bytes.length > 0) bytes = bytes.subarray(file.writeSync(bytes));
