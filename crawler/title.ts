@@ -17,12 +17,14 @@ const SNIFF =
   /^(?:\xef\xbb\xbf)?[\t\n\f\r ]*<(?:!doctype html|html|head|body|title|script|iframe|h1|div|font|table|a|style|b|br|p)[\t\n\f\r >]|^(?:\xef\xbb\xbf)?[\t\n\f\r ]*<!--/i;
 
 /** Content types that are not trusted to rule HTML out. */
-const SNIFFABLE = new Set(["", "application/octet-stream", "text/plain", "unknown/unknown"]);
+// Sniffed only when the server did not really say: missing or generic types. An explicit
+// text/plain is taken at its word, as browsers do: its "links" are text, not links to follow.
+const SNIFFABLE = new Set(["", "application/octet-stream", "unknown/unknown"]);
 
 /**
  * True when the body should be read as HTML: the Content-Type is `text/html` or
- * `application/xhtml+xml`; or it is missing, `application/octet-stream` or `text/plain` and the
- * first bytes of `head` look like an HTML tag.
+ * `application/xhtml+xml`; or it is missing, `application/octet-stream` or `unknown/unknown` and
+ * the first bytes of `head` look like an HTML tag. An explicit `text/plain` is never HTML.
  *
  * @example
  * ```ts

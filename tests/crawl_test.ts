@@ -550,7 +550,8 @@ test("crawl: onPage gets a standard DOM for HTML pages only; records carry depth
     }
     if (path === "/x") return page("x");
     if (path === "/notes.txt") {
-      return { type: "text/plain", body: 'Notes: <a href="/hidden">not a link</a>' };
+      // Starts with a tag, so sniffing would call it HTML; an explicit text/plain is not sniffed.
+      return { type: "text/plain", body: '<a href="/hidden">not a link</a> in plain text' };
     }
     if (path === "/logo.png") return { type: "image/png", body: png };
     return null;

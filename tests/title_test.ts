@@ -13,8 +13,13 @@ Deno.test("isHtml: by Content-Type", () => {
   strictEqual(isHtml("image/png", enc("<html>")), false);
 });
 
-Deno.test("isHtml: sniffs when Content-Type is missing, octet-stream or text/plain", () => {
-  for (const ct of [null, "", "application/octet-stream", "text/plain; charset=utf-8"]) {
+Deno.test("isHtml: an explicit text/plain is never HTML, even when it starts with a tag", () => {
+  strictEqual(isHtml("text/plain; charset=utf-8", enc("<!DOCTYPE html><html>")), false);
+  strictEqual(isHtml("text/plain", enc("<a href=/x>x</a>")), false);
+});
+
+Deno.test("isHtml: sniffs when Content-Type is missing, empty or octet-stream", () => {
+  for (const ct of [null, "", "application/octet-stream", "unknown/unknown"]) {
     strictEqual(isHtml(ct, enc("\n  <!DOCTYPE html>\n<html>")), true, String(ct));
     strictEqual(isHtml(ct, enc("<HTML lang=en>")), true);
     strictEqual(isHtml(ct, enc("<head>")), true);
