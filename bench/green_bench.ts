@@ -78,10 +78,10 @@ async function pump(q: Queue<number>): Promise<void> {
 
 Deno.bench(
   { name: "green Queue, 100k put/get between two greenlets", group: "queue" },
-  () => pump(new Queue<number>()),
+  async () => await pump(new Queue<number>()),
 );
 
 Deno.bench(
   { name: "green bounded Queue(100), 100k put/get (put waits when full)", group: "queue" },
-  () => pump(new Queue<number>(100)),
+  async () => await pump(new Queue<number>(100)),
 );
