@@ -1,5 +1,5 @@
 /**
- * The bare Deno crawl that `bench/crawl_bench.ts` holds greencrawl against: K workers on one
+ * The bare Deno crawl that `bench/crawl_bench.ts` and `bench/peers.ts` hold greencrawl against: K workers on one
  * shared array (an index, no queue object), `fetch` plus a regular expression for `href="…"`,
  * `new URL` to resolve, a `Set` for seen URLs, same host only. No robots.txt, no retries, no
  * records, no politeness: the floor a Deno crawler starts from.
@@ -16,7 +16,7 @@
 const [start, k = "50"] = Deno.args;
 const workers = Number(k);
 const host = new URL(start).host;
-const HREF = /href\s*=\s*"([^"]*)"/g;
+const HREF = /<a\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi;
 
 const urls: string[] = [start];
 const seen = new Set<string>(urls);
@@ -52,7 +52,7 @@ async function worker(): Promise<void> {
       for (const m of html.matchAll(HREF)) {
         let link: URL;
         try {
-          link = new URL(m[1], res.url);
+          link = new URL((m[1] ?? m[2] ?? m[3]).trim(), res.url);
         } catch {
           continue;
         }

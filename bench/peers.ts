@@ -316,7 +316,7 @@ const PEERS: Peer[] = [
     name: "bare-deno",
     what: {
       list: "bench/peers/bare_deno_list.ts: K async workers on a shared index, fetch + body",
-      crawl: "bench/peers/bare_deno_crawl.ts: K workers, shared FIFO + seen-set, regex hrefs",
+      crawl: "bench/baseline_crawl.ts: K workers, shared array + seen-set, regex hrefs",
     },
     needs: [],
     argv: (kind, c) =>
@@ -334,7 +334,7 @@ const PEERS: Peer[] = [
           c.tools.deno,
           "run",
           denoNet,
-          PEERS_DIR + "bare_deno_crawl.ts",
+          ROOT + "bench/baseline_crawl.ts",
           c.url + "/",
           String(c.k),
         ],
