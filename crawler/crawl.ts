@@ -9,7 +9,7 @@ import { extractLinks, linksFromDocument } from "./links.ts";
 import type { FetchRecord } from "./record.ts";
 import { RobotsCache } from "./robots_cache.ts";
 import { runFrontier, type RunInput, type RunOptions, splitInput } from "./run.ts";
-import { makeScope, type ScopeMode } from "./scope.ts";
+import { type InScope, loadScope, type ScopeMode } from "./scope.ts";
 import { VERSION } from "./fetch.ts";
 
 /** A fetched HTML page, as the `onPage` hook sees it. */
@@ -99,16 +99,15 @@ export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
     (host, why) =>
       o.onWarning?.(`robots.txt of ${host} unavailable (${why}): host skipped for this run`),
   );
+  // Loaded when the crawl starts (mode "domain" imports the Public Suffix List then); links are
+  // only judged once a page is fetched, so it is always there by the time it is asked.
+  let inScope: InScope | undefined;
   const frontier = new CrawlFrontier(valid, {
     maxDepth: o.depth,
     maxPages: o.maxPages,
     perHost: o.perHost,
     delay: o.delay,
-    inScope: makeScope(o.scope, {
-      include: o.include,
-      exclude: o.exclude,
-      allowPrivate: o.allowPrivate,
-    }),
+    inScope: (link, seed) => inScope!(link, seed),
     robots: robots ? (url) => robots.check(url) : undefined,
   });
   const extract = async (record: FetchRecord, text: string): Promise<readonly string[]> => {
@@ -126,6 +125,11 @@ export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
       return frontier.budgetReached;
     },
     async *[Symbol.asyncIterator]() {
+      inScope ??= await loadScope(o.scope, {
+        include: o.include,
+        exclude: o.exclude,
+        allowPrivate: o.allowPrivate,
+      });
       for (const r of invalid) {
         o.onRecord?.(r);
         yield r;

@@ -21,8 +21,6 @@
  *    `host` and `domain` the seed decides alone, so crawling `http://127.0.0.1:8000/` just works.
  * @module
  */
-// deno-lint-ignore no-import-prefix -- pinned inline: mod.ts must work imported by URL
-import { getDomain } from "npm:tldts@7.5.4";
 
 /** How far a crawl may wander from its seed. */
 export type ScopeMode = "host" | "domain" | "any";
@@ -35,6 +33,11 @@ export interface ScopeOptions {
   exclude?: RegExp[];
   /** With mode `any`, also follow links to private, loopback and metadata addresses. */
   allowPrivate?: boolean;
+  /**
+   * The registrable domain of a hostname, for mode `domain` (required there):
+   * {@linkcode loadScope} supplies the Public Suffix List's (`domain.ts`).
+   */
+  registrableDomain?: (hostname: string) => string;
 }
 
 /** Why a link is out of scope (see the module doc for each check). */
@@ -53,18 +56,41 @@ export type ScopeVerdict = { ok: true } | { ok: false; reason: ScopeReason };
 export type InScope = (link: URL, seed: URL) => ScopeVerdict;
 
 /**
- * Build the scope check for a crawl.
+ * Build the scope check for a crawl, loading the Public Suffix List only for mode `domain`.
  *
  * @example
  * ```ts
- * const inScope = makeScope("domain", { exclude: [/\/logout/] });
+ * const inScope = await loadScope("domain", { exclude: [/\/logout/] });
  * const seed = new URL("https://www.example.co.uk/");
  * inScope(new URL("https://shop.example.co.uk/a"), seed); // { ok: true }
  * inScope(new URL("https://www.example.co.uk/logout"), seed); // { ok: false, reason: "excluded" }
  * inScope(new URL("https://other.co.uk/"), seed); // { ok: false, reason: "off-domain" }
  * ```
  */
+export async function loadScope(mode: ScopeMode, opts: ScopeOptions = {}): Promise<InScope> {
+  if (mode !== "domain" || opts.registrableDomain) return makeScope(mode, opts);
+  const { registrableDomain } = await import("./domain.ts");
+  return makeScope(mode, { ...opts, registrableDomain });
+}
+
+/**
+ * Build the scope check for a crawl, synchronously. Mode `domain` needs
+ * `opts.registrableDomain` (use {@linkcode loadScope} to have it loaded).
+ *
+ * @throws {TypeError} for mode `domain` without `opts.registrableDomain`.
+ * @example
+ * ```ts
+ * const inScope = makeScope("host", { include: [/\/docs\//] });
+ * const seed = new URL("https://example.com/");
+ * inScope(new URL("https://example.com/docs/a"), seed); // { ok: true }
+ * inScope(new URL("https://www.example.com/docs/a"), seed); // { ok: false, reason: "off-host" }
+ * ```
+ */
 export function makeScope(mode: ScopeMode, opts: ScopeOptions = {}): InScope {
+  const domainOf = opts.registrableDomain;
+  if (mode === "domain" && !domainOf) {
+    throw new TypeError('scope "domain" needs registrableDomain (use loadScope)');
+  }
   const include = opts.include ?? [];
   const exclude = opts.exclude ?? [];
   const guard = mode === "any" && !opts.allowPrivate;
@@ -73,7 +99,7 @@ export function makeScope(mode: ScopeMode, opts: ScopeOptions = {}): InScope {
     const host = bareHost(link.hostname);
     const seedHost = bareHost(seed.hostname);
     if (mode === "host" && host !== seedHost) return no("off-host");
-    if (mode === "domain" && registrableDomain(host) !== registrableDomain(seedHost)) {
+    if (mode === "domain" && domainOf!(host) !== domainOf!(seedHost)) {
       return no("off-domain");
     }
     if (exclude.some((re) => test(re, link.href))) return no("excluded");
@@ -81,22 +107,6 @@ export function makeScope(mode: ScopeMode, opts: ScopeOptions = {}): InScope {
     if (guard && host !== seedHost && isPrivateHost(host)) return no("private-address");
     return { ok: true };
   };
-}
-
-/**
- * The registrable domain (eTLD+1, Public Suffix List with its private section) of a hostname;
- * the hostname itself for IP addresses, single labels and public suffixes.
- *
- * @example
- * ```ts
- * registrableDomain("a.b.example.co.uk"); // "example.co.uk"
- * registrableDomain("user.github.io"); // "user.github.io"
- * registrableDomain("127.0.0.1"); // "127.0.0.1"
- * ```
- */
-export function registrableDomain(hostname: string): string {
-  const host = bareHost(hostname);
-  return getDomain(host, { allowPrivateDomains: true }) ?? host;
 }
 
 /**

@@ -1,5 +1,6 @@
-import { deepStrictEqual as eq } from "node:assert/strict";
-import { isPrivateHost, makeScope, registrableDomain } from "../crawler/scope.ts";
+import { deepStrictEqual as eq, throws } from "node:assert/strict";
+import { registrableDomain } from "../crawler/domain.ts";
+import { isPrivateHost, loadScope, makeScope } from "../crawler/scope.ts";
 
 const u = (s: string) => new URL(s);
 const OK = { ok: true };
@@ -22,8 +23,8 @@ Deno.test("scope host: a 127.0.0.1 test site is crawlable (the seed decides)", (
   eq(inScope(u("http://localhost:41234/"), seed), no("off-host"));
 });
 
-Deno.test("scope domain: same registrable domain (PSL, private section included)", () => {
-  const inScope = makeScope("domain", {});
+Deno.test("scope domain: same registrable domain (PSL, private section included)", async () => {
+  const inScope = await loadScope("domain", {});
   eq(inScope(u("https://b.example.co.uk/"), u("https://a.example.co.uk/")), OK);
   eq(inScope(u("https://example.co.uk/"), u("https://a.example.co.uk/")), OK);
   eq(inScope(u("https://other.co.uk/"), u("https://a.example.co.uk/")), no("off-domain"));
@@ -33,12 +34,16 @@ Deno.test("scope domain: same registrable domain (PSL, private section included)
   eq(inScope(u("https://example.org/"), u("https://example.com/")), no("off-domain"));
 });
 
-Deno.test("scope domain: IP addresses and single labels match only themselves", () => {
-  const inScope = makeScope("domain", {});
+Deno.test("scope domain: IP addresses and single labels match only themselves", async () => {
+  const inScope = await loadScope("domain", {});
   eq(inScope(u("http://127.0.0.1:9/"), u("http://127.0.0.1:8/")), OK);
   eq(inScope(u("http://127.0.0.2/"), u("http://127.0.0.1/")), no("off-domain"));
   eq(inScope(u("http://localhost/"), u("http://localhost:8000/")), OK);
   eq(inScope(u("http://[::1]/"), u("http://127.0.0.1/")), no("off-domain"));
+});
+
+Deno.test("makeScope: mode domain without a registrableDomain is a clear error", () => {
+  throws(() => makeScope("domain", {}), /loadScope/);
 });
 
 Deno.test("registrableDomain: eTLD+1", () => {
@@ -56,9 +61,9 @@ Deno.test("scope any: everything public", () => {
   eq(inScope(u("http://8.8.8.8/"), u("https://example.com/")), OK);
 });
 
-Deno.test("scope: only http and https", () => {
+Deno.test("scope: only http and https", async () => {
   for (const mode of ["host", "domain", "any"] as const) {
-    const inScope = makeScope(mode, {});
+    const inScope = await loadScope(mode, {});
     eq(inScope(u("ftp://example.com/f"), u("https://example.com/")), no("scheme"));
     eq(inScope(u("mailto:a@example.com"), u("https://example.com/")), no("scheme"));
   }
@@ -163,11 +168,12 @@ Deno.test("scope any: links back to the seed's own private host pass", () => {
   eq(inScope(u("http://10.0.0.1/"), seed), no("private-address"));
 });
 
-Deno.test("scope host/domain: the private guard does not apply", () => {
+Deno.test("scope host/domain: the private guard does not apply", async () => {
   const seed = u("http://127.0.0.1:8000/");
   eq(makeScope("host", {})(u("http://127.0.0.1:8000/a"), seed), OK);
-  eq(makeScope("domain", {})(u("http://127.0.0.1:9000/a"), seed), OK);
-  eq(makeScope("domain", {})(u("http://localhost/"), u("http://localhost:8000/")), OK);
+  const domain = await loadScope("domain", {});
+  eq(domain(u("http://127.0.0.1:9000/a"), seed), OK);
+  eq(domain(u("http://localhost/"), u("http://localhost:8000/")), OK);
 });
 
 Deno.test("isPrivateHost: hostnames are not resolved", () => {
