@@ -27,6 +27,8 @@ const CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
 const CONTROL_SPACES = /[\t\n\v\f\r\x85]/g;
 // Bidi embeddings/overrides (U+202A–U+202E) and isolates (U+2066–U+2069).
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
+// Printable ASCII words with single spaces between them: the steps below leave such text as it is.
+const PLAIN = /^(?:[!-~]+(?: [!-~]+)*)?$/;
 
 /**
  * Turns untrusted text into one safe line: removes ANSI/OSC escape sequences as whole sequences,
@@ -39,6 +41,7 @@ const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
  * ```
  */
 export function stripControl(text: string): string {
+  if (PLAIN.test(text)) return text; // most URLs, titles and types: nothing to change
   return text
     .toWellFormed()
     .replace(ESCAPES, "")

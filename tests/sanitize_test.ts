@@ -54,3 +54,39 @@ Deno.test("stripControl: idempotent", () => {
   const dirty = " \x1b[31m a \u202e\r\n b\x9b2J ";
   strictEqual(stripControl(stripControl(dirty)), stripControl(dirty));
 });
+
+Deno.test("stripControl: any mix of printable text, spaces and controls comes out as one clean line", () => {
+  // A seeded walk over strings the plain-text fast path takes and strings it must leave to the
+  // full pipeline (leading/trailing/double spaces, tabs, ESC, C1, bidi, NBSP).
+  const alphabet = [
+    "a",
+    "Z",
+    "0",
+    "/",
+    "~",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\x1b",
+    "\x9b",
+    "\u202e",
+    "\u00a0",
+    "é",
+  ];
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let i = 0; i < 5000; i++) {
+    let text = "";
+    for (let n = Math.floor(next() * 12); n > 0; n--) {
+      text += alphabet[Math.floor(next() * alphabet.length)];
+    }
+    const out = stripControl(text);
+    // deno-lint-ignore no-control-regex
+    if (/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\s\s|^\s|\s$/.test(out)) {
+      throw new Error(`${JSON.stringify(text)} -> ${JSON.stringify(out)}`);
+    }
+    if (stripControl(out) !== out) throw new Error(`not idempotent: ${JSON.stringify(text)}`);
+  }
+  strictEqual(stripControl("GET /a?b=c d"), "GET /a?b=c d");
+});
