@@ -83,7 +83,8 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
   const { options, controller, progress } = session;
   const file = openForWrite(options.output);
   const report = openForWrite(options.report);
-  const { records, notes } = writers(session, file);
+  // Records go out in blocks, unless blocking I/O may freeze the event loop (see syncWriter).
+  const { records, notes } = writers(session, file, options.mode !== "blocking");
   const out = recordOutput(
     options.format,
     records,
@@ -91,74 +92,77 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
     options.quiet,
     options.format === "text" && !file,
   );
-  for (const e of entries) {
-    if ("error" in e) out.warn(`line ${e.line}: ${e.error}: ${e.input}`);
-  }
-  const stats = new RunStats();
-  const kept: FetchRecord[] = [];
-  const started = performance.now();
-  const runOptions = {
-    ...fetchOptions(options),
-    mode: options.mode,
-    concurrency: options.concurrency,
-    signal: controller.signal,
-    onStart: (job: Job, worker: number) => {
-      progress?.start(job, worker);
-      out.start(job);
-    },
-    onRecord: (record: FetchRecord) => {
-      progress?.record(record);
-      out.record(record);
-    },
-  };
-  let crawlRun: CrawlRun | undefined;
-  if (options.depth > 0) {
-    // Loaded on demand: the HTML scanner and the Public Suffix List cost start-up time and
-    // memory that a plain URL list does not need.
-    const { crawl } = await import("./crawler/crawl.ts");
-    crawlRun = crawl(entries, {
-      ...runOptions,
-      depth: options.depth,
-      scope: options.scope,
-      include: options.include,
-      exclude: options.exclude,
-      maxPages: options.maxPages,
-      perHost: options.perHost,
-      delay: options.delay,
-      ignoreRobots: options.ignoreRobots,
-      allowPrivate: options.allowPrivate,
-      onWarning: (message) => out.warn(message),
+  try {
+    for (const e of entries) {
+      if ("error" in e) out.warn(`line ${e.line}: ${e.error}: ${e.input}`);
+    }
+    const stats = new RunStats();
+    const kept: FetchRecord[] = [];
+    const started = performance.now();
+    const runOptions = {
+      ...fetchOptions(options),
+      mode: options.mode,
+      concurrency: options.concurrency,
+      signal: controller.signal,
+      onStart: (job: Job, worker: number) => {
+        progress?.start(job, worker);
+        out.start(job);
+      },
+      onRecord: (record: FetchRecord) => {
+        progress?.record(record);
+        out.record(record);
+      },
+    };
+    let crawlRun: CrawlRun | undefined;
+    if (options.depth > 0) {
+      // Loaded on demand: the HTML scanner and the Public Suffix List cost start-up time and
+      // memory that a plain URL list does not need.
+      const { crawl } = await import("./crawler/crawl.ts");
+      crawlRun = crawl(entries, {
+        ...runOptions,
+        depth: options.depth,
+        scope: options.scope,
+        include: options.include,
+        exclude: options.exclude,
+        maxPages: options.maxPages,
+        perHost: options.perHost,
+        delay: options.delay,
+        ignoreRobots: options.ignoreRobots,
+        allowPrivate: options.allowPrivate,
+        onWarning: (message) => out.warn(message),
+      });
+    }
+    const invalid = entries.filter((e) => "error" in e).length;
+    const run = crawlRun;
+    progress?.begin({
+      total: run ? () => run.counters.queued + invalid : () => entries.length,
+      crawling: run !== undefined,
+      frozen: options.mode === "blocking",
     });
+    for await (const r of crawlRun ?? fetchAll(entries, runOptions)) {
+      stats.add(r);
+      if (report) kept.push(r); // streamed, not kept, unless a report needs them
+    }
+    const summary = stats.summary(performance.now() - started);
+    progress?.stop();
+    if (report) {
+      const label = crawlRun ? `crawl, depth ${options.depth}` : options.mode;
+      await writeReport(report, [{
+        label,
+        concurrency: workersFor(options.mode, options.concurrency),
+        wallMs: summary.wallMs,
+        records: kept,
+      }], { title: `greencrawl: ${summary.urls} URLs, ${label}` });
+    }
+    out.summary(
+      summary,
+      crawlRun ? crawlRows(crawlRun.counters, crawlRun.budgetReached, options.maxPages) : [],
+    );
+    if (controller.signal.aborted) out.warn("interrupted: in-flight requests were aborted");
+    return summary.failed === 0;
+  } finally {
+    records.close(); // writes what was gathered, even when the run failed
   }
-  const invalid = entries.filter((e) => "error" in e).length;
-  const run = crawlRun;
-  progress?.begin({
-    total: run ? () => run.counters.queued + invalid : () => entries.length,
-    crawling: run !== undefined,
-    frozen: options.mode === "blocking",
-  });
-  for await (const r of crawlRun ?? fetchAll(entries, runOptions)) {
-    stats.add(r);
-    if (report) kept.push(r); // streamed, not kept, unless a report needs them
-  }
-  const summary = stats.summary(performance.now() - started);
-  progress?.stop();
-  if (report) {
-    const label = crawlRun ? `crawl, depth ${options.depth}` : options.mode;
-    await writeReport(report, [{
-      label,
-      concurrency: workersFor(options.mode, options.concurrency),
-      wallMs: summary.wallMs,
-      records: kept,
-    }], { title: `greencrawl: ${summary.urls} URLs, ${label}` });
-  }
-  out.summary(
-    summary,
-    crawlRun ? crawlRows(crawlRun.counters, crawlRun.budgetReached, options.maxPages) : [],
-  );
-  if (controller.signal.aborted) out.warn("interrupted: in-flight requests were aborted");
-  records.close();
-  return summary.failed === 0;
 }
 
 async function runCompare(entries: ListEntry[], session: Session): Promise<boolean> {
@@ -245,14 +249,16 @@ function progressHooks(progress: Progress | undefined, total: number) {
 }
 
 /**
- * Records (to `file`, else stdout) and notes (stderr). With a status line, every writer that
- * reaches its terminal clears it before a line and redraws it after.
+ * Records (to `file`, else stdout; `gather`ed into blocks when not a terminal) and notes
+ * (stderr). With a status line, every writer that reaches its terminal clears it before a line
+ * and redraws it after.
  */
 function writers(
   { controller, progress }: Session,
   file?: Deno.FsFile,
+  gather = false,
 ): { records: LineWriter; notes: LineWriter } {
-  const records = syncWriter(file ?? Deno.stdout, () => controller.abort());
+  const records = syncWriter(file ?? Deno.stdout, () => controller.abort(), gather);
   const notes = syncWriter(Deno.stderr);
   if (!progress) return { records, notes };
   const shared = !file && Deno.stdout.isTerminal();
