@@ -7,6 +7,7 @@
  * @module
  */
 
+import { deadline } from "./deadlines.ts";
 import {
   type OpenOptions,
   readAll,
@@ -105,9 +106,10 @@ class AsyncUrlResponse implements UrlResponse {
  * Yielding: plain `fetch()` with a streaming body. One `AbortController` carries every way the
  * exchange can end early: the deadline (`options.timeout`, covering the body too), `options.signal`,
  * and, when the caller passes its own `controller`, whatever the caller decides (green I/O aborts
- * it when a kill or a `Timeout` interrupts the wait). One controller, one timer and one listener
+ * it when a kill or a `Timeout` interrupts the wait). One controller, one deadline and one listener
  * per request are cheaper than `AbortSignal.timeout` plus `AbortSignal.any`; both are released
- * when the body ends. Other tasks run while it waits, like gevent's patched `urlopen`.
+ * when the body ends. The deadline shares one timer with every request of the same timeout
+ * (`deadlines.ts`). Other tasks run while it waits, like gevent's patched `urlopen`.
  *
  * @example
  * ```ts ignore
@@ -125,15 +127,13 @@ export async function openUrlAsync(
   const ms = timeoutMs(options.timeout);
   const outer = options.signal;
   const forward = () => controller.abort(outer!.reason);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  if (ms !== undefined) {
-    timer = setTimeout(() => controller.abort(timeoutError()), ms);
-    Deno.unrefTimer(timer as unknown as number); // like AbortSignal.timeout: never keeps the process alive
-  }
+  const expire = ms === undefined
+    ? undefined
+    : deadline(ms, () => controller.abort(timeoutError())); // never keeps the process alive
   if (outer?.aborted) controller.abort(outer.reason);
   else outer?.addEventListener("abort", forward, { once: true });
   const release = () => {
-    if (timer !== undefined) clearTimeout(timer);
+    expire?.();
     outer?.removeEventListener("abort", forward);
   };
   try {
