@@ -36,8 +36,8 @@ export interface CrawlFrontierOptions {
   delay: number;
   /** The scope check for discovered links. */
   inScope: InScope;
-  /** robots.txt verdicts; undefined ignores robots.txt. */
-  robots?: (url: URL) => Promise<RobotsVerdict>;
+  /** robots.txt verdicts (at once when known); undefined ignores robots.txt. */
+  robots?: (url: URL) => RobotsVerdict | Promise<RobotsVerdict>;
 }
 
 /** Why discovered links were not queued, and how much was queued. */
@@ -110,6 +110,8 @@ export class CrawlFrontier implements Frontier {
   #o: CrawlFrontierOptions;
   #seen = new Set<string>();
   #hosts = new Map<string, Host>();
+  #hostOf = new Map<Job, Host>(); // jobs handed out and not done yet
+  #seedUrls = new Map<string, URL>(); // parsed seeds, for the scope check of their descendants
   #waiting = new Set<Host>(); // hosts with queued jobs, in round-robin order
   #queued = 0;
   #inFlight = 0;
@@ -125,7 +127,8 @@ export class CrawlFrontier implements Frontier {
     const now = performance.now();
     for (const { url, line } of seeds) {
       this.#seen.add(tryCanonicalUrl(url) ?? url);
-      this.#enqueue(url, { line, depth: 0, parent: null, queuedAt: now, seed: url });
+      const origin = { line, depth: 0, parent: null, queuedAt: now, seed: url };
+      this.#enqueue(url, origin, new URL(url).host);
     }
   }
 
@@ -143,8 +146,7 @@ export class CrawlFrontier implements Frontier {
     return this.#queued;
   }
 
-  #enqueue(url: string, origin: Origin): void {
-    const key = new URL(url).host;
+  #enqueue(url: string, origin: Origin, key: string): void {
     let host = this.#hosts.get(key);
     if (!host) {
       host = {
@@ -209,6 +211,7 @@ export class CrawlFrontier implements Frontier {
     this.#queued--;
     host.active++;
     host.readyAt = now + host.gap * 1000;
+    this.#hostOf.set(job, host);
     return job;
   }
 
@@ -225,7 +228,10 @@ export class CrawlFrontier implements Frontier {
         }
         const job = this.#take(picked, now);
         this.#inFlight++;
-        if (job.depth > 0 && this.#o.robots && !(await this.#allowed(job, picked))) continue;
+        if (job.depth > 0 && this.#o.robots) {
+          const asked = this.#o.robots(new URL(job.url));
+          if (!this.#allowed(job, picked, asked instanceof Promise ? await asked : asked)) continue;
+        }
         return job;
       }
       if (this.#queued === 0 && this.#inFlight === 0) {
@@ -262,9 +268,8 @@ export class CrawlFrontier implements Frontier {
     }
   }
 
-  /** Asks robots.txt; a disallowed job is dropped (and counted) without a request. */
-  async #allowed(job: Job, host: Host): Promise<boolean> {
-    const verdict = await this.#o.robots!(new URL(job.url));
+  /** Applies robots.txt's verdict; a disallowed job is dropped (and counted) without a request. */
+  #allowed(job: Job, host: Host, verdict: RobotsVerdict): boolean {
     if (verdict.crawlDelay !== null && verdict.crawlDelay > host.gap) {
       host.gap = verdict.crawlDelay;
       host.readyAt = Math.max(host.readyAt, performance.now() + host.gap * 1000);
@@ -272,6 +277,7 @@ export class CrawlFrontier implements Frontier {
     if (verdict.allowed) return true;
     this.counters.robots++;
     host.readyAt = performance.now(); // no request was made: do not make the host wait
+    this.#hostOf.delete(job);
     this.#release(host);
     return false;
   }
@@ -294,8 +300,11 @@ export class CrawlFrontier implements Frontier {
   }
 
   done(job: Job, links: readonly string[], finalUrl?: string | null): void {
-    const host = this.#hosts.get(new URL(job.url).host);
-    if (host) this.#release(host);
+    const host = this.#hostOf.get(job);
+    if (host) {
+      this.#hostOf.delete(job);
+      this.#release(host);
+    }
     // Where a redirect ended counts as seen: a later link to it is not fetched again.
     const landed = finalUrl ? tryCanonicalUrl(finalUrl) : null;
     if (landed) this.#seen.add(landed);
@@ -305,7 +314,11 @@ export class CrawlFrontier implements Frontier {
       this.counters.tooDeep += links.length;
       return;
     }
-    const seed = new URL(job.seed);
+    let seed = this.#seedUrls.get(job.seed);
+    if (!seed) {
+      if (this.#seedUrls.size >= 1024) this.#seedUrls.clear(); // a long seed list stays cheap
+      this.#seedUrls.set(job.seed, seed = new URL(job.seed));
+    }
     const now = performance.now();
     let origin: Origin | undefined; // one for all links of this page
     let queued = 0;
@@ -314,7 +327,8 @@ export class CrawlFrontier implements Frontier {
         this.counters.duplicate++;
         continue;
       }
-      const verdict = this.#o.inScope(new URL(link), seed);
+      const url = new URL(link);
+      const verdict = this.#o.inScope(url, seed);
       if (!verdict.ok) {
         const c = this.counters.outOfScope;
         c[verdict.reason] = (c[verdict.reason] ?? 0) + 1;
@@ -326,7 +340,7 @@ export class CrawlFrontier implements Frontier {
       }
       this.#seen.add(link);
       origin ??= { line: null, depth, parent: job.url, queuedAt: now, seed: job.seed };
-      this.#enqueue(link, origin);
+      this.#enqueue(link, origin, url.host);
       queued++;
     }
     this.#wake(queued);

@@ -108,6 +108,8 @@ interface Rule {
   allow: boolean;
   /** Normalised pattern, `*` and a final `$` still special. */
   pattern: string;
+  /** No `*` and no final `$`: a plain prefix (most rules), matched with `startsWith`. */
+  prefix: boolean;
 }
 
 interface Group {
@@ -136,7 +138,7 @@ class ParsedRobots implements Robots {
   isAllowed(url: string | URL, userAgent: string): boolean {
     let parsed: URL;
     try {
-      parsed = new URL(url, "http://robots.invalid/");
+      parsed = url instanceof URL ? url : new URL(url, "http://robots.invalid/");
     } catch {
       return false;
     }
@@ -145,7 +147,7 @@ class ParsedRobots implements Robots {
     let best: Rule | null = null;
     for (const r of this.#select(userAgent).rules) {
       if (best !== null && r.pattern.length < best.pattern.length) continue;
-      if (!matches(path, r.pattern)) continue;
+      if (!(r.prefix ? path.startsWith(r.pattern) : matches(path, r.pattern))) continue;
       if (best === null || r.pattern.length > best.pattern.length || r.allow) best = r;
     }
     return best === null || best.allow;
@@ -155,18 +157,18 @@ class ParsedRobots implements Robots {
     return this.#select(userAgent).delay;
   }
 
-  /** The combined rules of the groups that apply to `userAgent` (memoised). */
+  /** The combined rules of the groups that apply to `userAgent` (memoised per agent string). */
   #select(userAgent: string): { rules: Rule[]; delay: number | null } {
-    const token = productToken(userAgent);
-    let chosen = this.#chosen.get(token);
+    let chosen = this.#chosen.get(userAgent);
     if (chosen === undefined) {
+      const token = productToken(userAgent);
       let groups = this.#groups.filter((g) => token !== "*" && g.agents.includes(token));
       if (groups.length === 0) groups = this.#groups.filter((g) => g.agents.includes("*"));
       chosen = {
         rules: groups.flatMap((g) => g.rules),
         delay: groups.find((g) => g.delay !== null)?.delay ?? null,
       };
-      this.#chosen.set(token, chosen);
+      this.#chosen.set(userAgent, chosen);
     }
     return chosen;
   }
@@ -181,7 +183,7 @@ function productToken(value: string): string {
 function rule(allow: boolean, value: string): Rule {
   let pattern = normalizeForMatch(value);
   if (!pattern.startsWith("/") && !pattern.startsWith("*")) pattern = "/" + pattern;
-  return { allow, pattern };
+  return { allow, pattern, prefix: !pattern.includes("*") && !pattern.endsWith("$") };
 }
 
 /** Not unreserved, reserved (RFC 3986) or `%`: escaped on both sides before comparing. */

@@ -33,6 +33,7 @@ export interface RobotsVerdict {
  */
 export class RobotsCache {
   #hosts = new Map<string, Promise<Robots>>();
+  #known = new Map<string, Robots>(); // hosts whose robots.txt has arrived
   #options: FetchOptions;
   #agent: string;
   #onUnavailable: (host: string, why: string) => void;
@@ -57,14 +58,23 @@ export class RobotsCache {
     this.#onUnavailable = onUnavailable;
   }
 
-  /** Whether `url` may be fetched, and the host's crawl delay. */
-  async check(url: URL): Promise<RobotsVerdict> {
+  /**
+   * Whether `url` may be fetched, and the host's crawl delay: at once (no promise) when the
+   * host's robots.txt is already here, as it is for all but a host's first URLs.
+   */
+  check(url: URL): RobotsVerdict | Promise<RobotsVerdict> {
+    const known = this.#known.get(url.host);
+    if (known) return this.#verdict(known, url);
     let robots = this.#hosts.get(url.host);
     if (!robots) {
-      robots = this.#load(url);
-      this.#hosts.set(url.host, robots);
+      const host = url.host;
+      robots = this.#load(url).then((r) => (this.#known.set(host, r), r));
+      this.#hosts.set(host, robots);
     }
-    const r = await robots;
+    return robots.then((r) => this.#verdict(r, url));
+  }
+
+  #verdict(r: Robots, url: URL): RobotsVerdict {
     return { allowed: r.isAllowed(url, this.#agent), crawlDelay: r.crawlDelay(this.#agent) };
   }
 
