@@ -105,25 +105,23 @@ export async function fetchUrl(url: string, options: FetchOptions = {}): Promise
  * ```
  */
 export async function fetchPage(url: string, options: FetchOptions = {}): Promise<FetchedPage> {
-  const o = { ...FETCH_DEFAULTS, ...options };
+  const o = settingsFor(options);
   const headers = requestHeaders(options);
-  const follow = options.followRedirect;
-  if (follow) {
-    const approved = new Set<string>(); // a retry follows what the first attempt was allowed to
-    o.followRedirect = (u) => {
-      if (approved.has(u)) return true;
-      if (!follow(u)) return false;
-      approved.add(u);
-      return true;
-    };
-  }
+  const ask = options.followRedirect;
+  let approved: Set<string> | undefined; // a retry follows what the first attempt was allowed to
+  const follow = ask && ((u: string) => {
+    if (approved?.has(u)) return true;
+    if (!ask(u)) return false;
+    (approved ??= new Set()).add(u);
+    return true;
+  });
   const started = performance.now();
   const record = blankRecord(url);
   let html: string | null = null;
   let body: Uint8Array | null = null;
   for (let attempt = 1;; attempt++) {
     record.attempts = attempt;
-    const outcome = await attemptOnce(url, o, headers, started);
+    const outcome = await attemptOnce(url, o, headers, started, follow);
     Object.assign(record, outcome.fields);
     record.error = outcome.error;
     html = outcome.html;
@@ -156,7 +154,7 @@ interface Outcome {
   body: Uint8Array | null;
 }
 
-type Settings = typeof FETCH_DEFAULTS & FetchOptions;
+type Settings = typeof FETCH_DEFAULTS & Omit<FetchOptions, "followRedirect">;
 
 /** One attempt: the request, its redirects and the body. */
 async function attemptOnce(
@@ -164,6 +162,7 @@ async function attemptOnce(
   o: Settings,
   headers: [string, string][],
   started: number,
+  follow: ((url: string) => boolean) | undefined,
 ): Promise<Outcome> {
   const fields: Partial<FetchRecord> = {
     finalUrl: null,
@@ -214,7 +213,7 @@ async function attemptOnce(
         return fail("bad-redirect", `redirect to unsupported scheme ${next.protocol}`);
       }
       next.hash = "";
-      if (o.followRedirect && !o.followRedirect(next.href)) {
+      if (follow && !follow(next.href)) {
         const type = response.headers.get("content-type");
         fields.contentType = type === null ? null : stripControl(type);
         return { fields, error: null, retryable: false, retryAfter: null, html: null, body: null };
@@ -264,6 +263,26 @@ async function attemptOnce(
     retryAfter: null,
     html: o.keepHtml ? page : null,
     body: o.keepAny ? body.kept : null,
+  };
+}
+
+/**
+ * The options with their defaults filled in: one small object of a fixed shape per call
+ * (spreading the defaults and the caller's options, which a run shares across URLs, cost more).
+ */
+function settingsFor(options: FetchOptions): Settings {
+  const d = FETCH_DEFAULTS;
+  return {
+    timeout: options.timeout ?? d.timeout,
+    retries: options.retries ?? d.retries,
+    maxBytes: options.maxBytes ?? d.maxBytes,
+    maxRedirects: options.maxRedirects ?? d.maxRedirects,
+    backoff: options.backoff ?? d.backoff,
+    maxBackoff: options.maxBackoff ?? d.maxBackoff,
+    blocking: options.blocking ?? false,
+    signal: options.signal,
+    keepHtml: options.keepHtml ?? false,
+    keepAny: options.keepAny ?? false,
   };
 }
 

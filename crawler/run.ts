@@ -126,19 +126,25 @@ export async function* runFrontier(
   const started = performance.now();
   const out = new Queue<FetchRecord | typeof END>();
   const worker = async (id: number) => {
-    while (!options.signal?.aborted && await work(id));
+    // One options object per worker, not per job: a worker fetches one job at a time, so the
+    // redirect hook can read the worker's current job.
+    const current: { job: Job | null } = { job: null };
+    const perWorker: FetchOptions = frontier.redirect
+      ? { ...fetchOptions, followRedirect: (url) => frontier.redirect!(current.job!, url) }
+      : fetchOptions;
+    while (!options.signal?.aborted && await work(id, current, perWorker));
   };
-  const work = async (id: number): Promise<boolean> => {
+  const work = async (
+    id: number,
+    current: { job: Job | null },
+    perWorker: FetchOptions,
+  ): Promise<boolean> => {
     const job = await frontier.next();
     if (job === null) return false;
+    current.job = job;
     const takenAt = performance.now();
     options.onStart?.(job, id);
-    const { record, html } = await fetchPage(
-      job.url,
-      frontier.redirect
-        ? { ...fetchOptions, followRedirect: (url) => frontier.redirect!(job, url) }
-        : fetchOptions,
-    );
+    const { record, html } = await fetchPage(job.url, perWorker);
     record.startMs = round(takenAt - started);
     record.queueMs = round(Math.max(0, takenAt - Math.max(job.queuedAt, started)));
     record.depth = job.depth;
