@@ -7,6 +7,7 @@
  * @module
  */
 
+import { linkAbort } from "./abort_link.ts";
 import { deadline } from "./deadlines.ts";
 import {
   type OpenOptions,
@@ -106,10 +107,10 @@ class AsyncUrlResponse implements UrlResponse {
  * Yielding: plain `fetch()` with a streaming body. One `AbortController` carries every way the
  * exchange can end early: the deadline (`options.timeout`, covering the body too), `options.signal`,
  * and, when the caller passes its own `controller`, whatever the caller decides (green I/O aborts
- * it when a kill or a `Timeout` interrupts the wait). One controller, one deadline and one listener
- * per request are cheaper than `AbortSignal.timeout` plus `AbortSignal.any`; both are released
- * when the body ends. The deadline shares one timer with every request of the same timeout
- * (`deadlines.ts`). Other tasks run while it waits, like gevent's patched `urlopen`.
+ * it when a kill or a `Timeout` interrupts the wait). One controller, one deadline and one link
+ * to `options.signal` per request are cheaper than `AbortSignal.timeout` plus `AbortSignal.any`;
+ * both are released when the body ends. Deadlines of one length share a timer (`deadlines.ts`),
+ * and every request linked to one signal shares its listener (`abort_link.ts`). Other tasks run while it waits, like gevent's patched `urlopen`.
  *
  * @example
  * ```ts ignore
@@ -125,16 +126,13 @@ export async function openUrlAsync(
   controller: AbortController = new AbortController(),
 ): Promise<UrlResponse> {
   const ms = timeoutMs(options.timeout);
-  const outer = options.signal;
-  const forward = () => controller.abort(outer!.reason);
   const expire = ms === undefined
     ? undefined
     : deadline(ms, () => controller.abort(timeoutError())); // never keeps the process alive
-  if (outer?.aborted) controller.abort(outer.reason);
-  else outer?.addEventListener("abort", forward, { once: true });
+  const unlink = options.signal ? linkAbort(options.signal, controller) : undefined;
   const release = () => {
     expire?.();
-    outer?.removeEventListener("abort", forward);
+    unlink?.();
   };
   try {
     const resp = await fetch(url, {
