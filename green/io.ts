@@ -58,12 +58,19 @@ function interruptible<T>(work: Promise<T>, onInterrupt: () => void): Promise<T>
   });
 }
 
+const NO_MORE: Promise<null> = Promise.resolve(null);
+
 function greenResponse(response: UrlResponse): UrlResponse {
-  const readChunk = () => interruptible(response.readChunk(), () => void response.cancel());
+  // After a body read whole, the caller's last readChunk() needs no wait (and no green wait).
+  const readChunk = () =>
+    response.ended ? NO_MORE : interruptible(response.readChunk(), () => void response.cancel());
   return {
     status: response.status,
     url: response.url,
     headers: response.headers,
+    get ended() {
+      return response.ended;
+    },
     readChunk,
     read: () => readAll(readChunk),
     cancel: () => response.cancel(),

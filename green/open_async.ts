@@ -47,6 +47,10 @@ class AsyncUrlResponse implements UrlResponse {
     if (!resp.body) this.#finish();
   }
 
+  get ended(): boolean {
+    return this.#done && !this.#failed;
+  }
+
   #finish(): void {
     this.#done = true;
     this.#release();

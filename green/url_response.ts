@@ -58,6 +58,11 @@ export interface UrlResponse {
   readonly headers: Headers;
   /** Next decoded body chunk, or null at the end of the body. */
   readChunk(): Promise<Uint8Array | null>;
+  /**
+   * True once the body was read to its end or cancelled without an error, so `readChunk()`
+   * has only null left to give (green I/O then skips a wait). Optional: absent means unknown.
+   */
+  readonly ended?: boolean;
   /** The whole remaining body (like Python's resp.read()). */
   read(): Promise<Uint8Array>;
   /** Stop the download and release the connection; safe to call twice or after the end. */
