@@ -7,12 +7,21 @@
  */
 
 /** The canonical encoding name for a label (`"GB2312"` → `"gbk"`), or null when it is unknown. */
+// Labels seen so far and what they name (null: not an encoding): asked once per label, not once
+// per page. Labels come from the network, so the memo is capped.
+const labels = new Map<string, string | null>();
+
 function normalise(label: string): string | null {
+  let encoding = labels.get(label);
+  if (encoding !== undefined) return encoding;
   try {
-    return new TextDecoder(label.trim()).encoding;
+    encoding = new TextDecoder(label.trim()).encoding;
   } catch {
-    return null;
+    encoding = null;
   }
+  if (labels.size >= 256) labels.clear();
+  labels.set(label, encoding);
+  return encoding;
 }
 
 function fromBom(b: Uint8Array): string | null {
@@ -121,5 +130,13 @@ export function detectCharset(bytes: Uint8Array, contentType: string | null): st
  * ```
  */
 export function decodeHtml(bytes: Uint8Array, contentType: string | null): string {
-  return new TextDecoder(detectCharset(bytes, contentType)).decode(bytes, { stream: true });
+  const encoding = detectCharset(bytes, contentType);
+  let decoder = decoders.get(encoding);
+  if (!decoder) decoders.set(encoding, decoder = new TextDecoder(encoding));
+  const text = decoder.decode(bytes, { stream: true });
+  decoder.decode(); // drops a cut-off character, and leaves the decoder clean for the next page
+  return text;
 }
+
+/** One decoder per encoding, reused page after page (a BOM is still removed each time). */
+const decoders = new Map<string, TextDecoder>();

@@ -107,3 +107,14 @@ Deno.test("charset: meta utf-16 means utf-8, x-user-defined means windows-1252",
   strictEqual(detectCharset(ascii('<meta charset="utf-16">'), null), "utf-8");
   strictEqual(detectCharset(ascii('<meta charset="x-user-defined">'), null), "windows-1252");
 });
+
+Deno.test("decodeHtml: page after page, a cut-off character or a BOM never leaks into the next", () => {
+  const bom = [0xef, 0xbb, 0xbf];
+  const cut = new Uint8Array([...bom, 0x61, 0xc3]); // "a" and the first byte of "é"
+  const next = new Uint8Array([...bom, 0x62, 0xc3, 0xa9]); // "bé"
+  for (let i = 0; i < 3; i++) {
+    strictEqual(decodeHtml(cut, "text/html; charset=utf-8"), "a");
+    strictEqual(decodeHtml(next, "text/html; charset=utf-8"), "bé");
+    strictEqual(decodeHtml(new Uint8Array([0x63, 0xe9]), "text/html; charset=latin1"), "cé");
+  }
+});
