@@ -66,7 +66,9 @@ function greenResponse(response: UrlResponse): UrlResponse {
     response.ended ? NO_MORE : interruptible(response.readChunk(), () => void response.cancel());
   return {
     status: response.status,
-    url: response.url,
+    get url() {
+      return response.url;
+    },
     headers: response.headers,
     get ended() {
       return response.ended;

@@ -28,7 +28,6 @@ const WHOLE_BODY_LIMIT = 1024 * 1024;
 
 class AsyncUrlResponse implements UrlResponse {
   readonly status: number;
-  readonly url: string;
   readonly headers: Headers;
   #resp: Response;
   #reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
@@ -40,11 +39,15 @@ class AsyncUrlResponse implements UrlResponse {
   /** `release` frees the exchange's deadline timer and abort listener once the body is over. */
   constructor(resp: Response, release: () => void) {
     this.status = resp.status;
-    this.url = resp.url;
     this.headers = resp.headers;
     this.#resp = resp;
     this.#release = release;
     if (!resp.body) this.#finish();
+  }
+
+  /** Read on demand: Deno's `Response.url` parses the URL twice, and the crawler never asks. */
+  get url(): string {
+    return this.#resp.url;
   }
 
   get ended(): boolean {
