@@ -283,20 +283,53 @@ export class CrawlFrontier implements Frontier {
   }
 
   /**
-   * A redirect of `job` to `url`: the target becomes seen; a discovered URL's redirect to a page
-   * already seen (queued, fetched or reached by another redirect) is not followed, and counted
-   * as a duplicate. Listed URLs follow their redirects whatever was seen.
+   * A redirect of `job` to `url`. A discovered URL's redirect is held to the rules its links
+   * are: a target out of scope (for the job's seed, private addresses included) is not followed
+   * and counted under its scope reason; one already seen (queued, fetched or reached by another
+   * redirect) is not followed and counted as a duplicate; one that robots.txt disallows is not
+   * followed and counted under robots (the target host's robots.txt is fetched if need be).
+   * Otherwise, and always for listed URLs (the user's choice), the target becomes seen and is
+   * followed.
    */
-  redirect(job: Job, url: string): boolean {
+  redirect(job: Job, url: string): boolean | Promise<boolean> {
     const key = tryCanonicalUrl(url);
     if (key === null) return true;
-    if (!this.#seen.has(key)) {
+    if (job.depth === 0) {
       this.#seen.add(key);
       return true;
     }
-    if (job.depth === 0) return true;
-    this.counters.duplicate++;
-    return false;
+    const target = new URL(key);
+    const verdict = this.#o.inScope(target, this.#seedUrl(job.seed));
+    if (!verdict.ok) {
+      const c = this.counters.outOfScope;
+      c[verdict.reason] = (c[verdict.reason] ?? 0) + 1;
+      return false;
+    }
+    if (this.#seen.has(key)) {
+      this.counters.duplicate++;
+      return false;
+    }
+    this.#seen.add(key);
+    if (!this.#o.robots) return true;
+    const asked = this.#o.robots(target);
+    return asked instanceof Promise
+      ? asked.then((v) => this.#redirectAllowed(v))
+      : this.#redirectAllowed(asked);
+  }
+
+  #redirectAllowed(verdict: RobotsVerdict): boolean {
+    if (!verdict.allowed) this.counters.robots++;
+    return verdict.allowed;
+  }
+
+  /** The parsed seed, for scope checks (a few kept: a long seed list stays cheap). */
+  #seedUrl(seed: string): URL {
+    let url = this.#seedUrls.get(seed);
+    if (!url) {
+      if (this.#seedUrls.size >= 1024) this.#seedUrls.clear();
+      this.#seedUrls.set(seed, url = new URL(seed));
+    }
+    return url;
   }
 
   done(job: Job, links: readonly string[], finalUrl?: string | null): void {
@@ -314,11 +347,7 @@ export class CrawlFrontier implements Frontier {
       this.counters.tooDeep += links.length;
       return;
     }
-    let seed = this.#seedUrls.get(job.seed);
-    if (!seed) {
-      if (this.#seedUrls.size >= 1024) this.#seedUrls.clear(); // a long seed list stays cheap
-      this.#seedUrls.set(job.seed, seed = new URL(job.seed));
-    }
+    const seed = this.#seedUrl(job.seed);
     const now = performance.now();
     let origin: Origin | undefined; // one for all links of this page
     let queued = 0;

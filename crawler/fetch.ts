@@ -46,11 +46,12 @@ export interface FetchOptions {
   /** Keep the body whatever its type (up to `maxBytes`), e.g. robots.txt. Default false. */
   keepAny?: boolean;
   /**
-   * Asked before each redirect is followed, with the target (fragment dropped); false stops
-   * there and the redirect response is the record's final one. The crawler uses it so a page
-   * already seen is not fetched again through a redirect. Default: follow.
+   * Asked before each redirect is followed, with the target (fragment dropped); false (or a
+   * promise of false) stops there and the redirect response is the record's final one. The
+   * crawler uses it so a redirect never leads to a page already seen, out of scope or disallowed
+   * by robots.txt. Default: follow.
    */
-  followRedirect?: (url: string) => boolean;
+  followRedirect?: (url: string) => boolean | Promise<boolean>;
 }
 
 /** A record plus, with `keepHtml`, the HTML body that was read. */
@@ -109,9 +110,9 @@ export async function fetchPage(url: string, options: FetchOptions = {}): Promis
   const headers = requestHeaders(options);
   const ask = options.followRedirect;
   let approved: Set<string> | undefined; // a retry follows what the first attempt was allowed to
-  const follow = ask && ((u: string) => {
+  const follow = ask && (async (u: string) => {
     if (approved?.has(u)) return true;
-    if (!ask(u)) return false;
+    if (!(await ask(u))) return false;
     (approved ??= new Set()).add(u);
     return true;
   });
@@ -162,7 +163,7 @@ async function attemptOnce(
   o: Settings,
   headers: [string, string][],
   started: number,
-  follow: ((url: string) => boolean) | undefined,
+  follow: ((url: string) => Promise<boolean>) | undefined,
 ): Promise<Outcome> {
   const fields: Partial<FetchRecord> = {
     finalUrl: null,
@@ -213,7 +214,7 @@ async function attemptOnce(
         return fail("bad-redirect", `redirect to unsupported scheme ${next.protocol}`);
       }
       next.hash = "";
-      if (follow && !follow(next.href)) {
+      if (follow && !(await follow(next.href))) {
         const type = response.headers.get("content-type");
         fields.contentType = type === null ? null : stripControl(type);
         return { fields, error: null, retryable: false, retryAfter: null, html: null, body: null };

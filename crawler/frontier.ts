@@ -44,10 +44,11 @@ export interface Frontier {
   /** Jobs queued and not yet taken. */
   pending(): number;
   /**
-   * Optional: `job`'s request is redirected to `url`; false means do not follow (the target is
-   * already seen). Frontiers without it follow every redirect.
+   * Optional: `job`'s request is redirected to `url`; false (or a promise of it) means do not
+   * follow (the target is already seen, out of scope or disallowed). Frontiers without it follow
+   * every redirect.
    */
-  redirect?(job: Job, url: string): boolean;
+  redirect?(job: Job, url: string): boolean | Promise<boolean>;
 }
 
 /**

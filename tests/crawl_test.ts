@@ -532,6 +532,53 @@ test("crawl: a link that redirects to a page already seen does not fetch that pa
   }
 });
 
+test("crawl: a discovered link's redirect stays in scope and obeys robots.txt", async () => {
+  const server = await serve((path, origin) => {
+    const port = new URL(origin).port;
+    const to = (location: string) => ({ status: 301, headers: { location }, type: "text/plain" });
+    if (path === "/robots.txt") {
+      return { type: "text/plain", body: "User-agent: *\nDisallow: /private/\n" };
+    }
+    if (path === "/") return page("root", ["/off", "/priv", "/meta", "/fine", "/chain"]);
+    if (path === "/off") return to(`http://localhost:${port}/target-off`); // another host name
+    if (path === "/priv") return to("/private/x");
+    if (path === "/meta") return to("http://169.254.169.254/latest/meta-data/");
+    if (path === "/fine") return to("/landed");
+    if (path === "/chain") return to("/hop");
+    if (path === "/hop") return to("/private/y"); // a later hop is checked too
+    return path === "/landed" ? page("landed", []) : null;
+  });
+  try {
+    const host = crawl([server.url + "/"], { depth: 2, concurrency: 4 });
+    const records = await collect(host);
+    for (const p of ["/target-off", "/private/x", "/private/y"]) {
+      assertEquals(server.counts.get(p), undefined, `${p} must not be requested`);
+    }
+    assertEquals(server.counts.get("/landed"), 1);
+    assertEquals(records.length, 6, JSON.stringify(records.map((r) => r.url)));
+    const byPath = new Map(records.map((r) => [pathOf(r.url), r]));
+    for (const p of ["/off", "/priv", "/chain"]) {
+      const r = byPath.get(p)!;
+      assert(r.ok && r.status === 301, `${p}: stopping at a refused redirect is not an error`);
+    }
+    assertEquals(byPath.get("/chain")!.redirects, 1);
+    assertEquals(byPath.get("/fine")!.finalUrl, `${server.url}/landed`);
+    assertEquals(host.counters.outOfScope["off-host"], 2); // localhost and the metadata address
+    assertEquals(host.counters.robots, 2);
+
+    // Scope "any": the private-address guard holds across redirects too.
+    const any = crawl([server.url + "/"], { depth: 1, concurrency: 4, scope: "any" });
+    const again = await collect(any);
+    const meta = again.find((r) => pathOf(r.url) === "/meta")!;
+    assert(meta.ok && meta.status === 301 && meta.error === null, JSON.stringify(meta));
+    // The metadata address, and `localhost` (a loopback name other than the seed's host).
+    assertEquals(any.counters.outOfScope["private-address"], 2);
+    assertEquals(server.counts.get("/target-off"), undefined);
+  } finally {
+    await server.close();
+  }
+});
+
 // ---------------------------------------------------------------------------------------------
 // onPage, records, malformed pages
 
