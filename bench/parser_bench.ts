@@ -10,6 +10,8 @@
  *                                                                         # env/sys: no jsdom, happy-dom)
  * deno run --allow-read --allow-env --allow-sys --v8-flags=--expose-gc \
  *   bench/parser_bench.ts --memory                                         # heap after parse
+ * deno run --allow-read bench/parser_bench.ts --site                       # link scanner, before
+ *                                                                         # and after, 2,000 pages
  * ```
  * @module
  */
@@ -22,6 +24,9 @@ import { parse as parseNhp } from "npm:node-html-parser@9.0.7";
 import { parse as parse5 } from "npm:parse5@8.1.1";
 import { SAXParser } from "npm:parse5-sax-parser@8.0.0";
 import { parseDocument as parse5Linkedom } from "../crawler/document.ts";
+import { scanLinks } from "../crawler/html.ts";
+import { scanLinks as tokenizerScanLinks } from "../tests/fixtures/htmlparser2_scanner.ts";
+import { buildSite } from "./site.ts";
 
 /** One article block: a paragraph with inline links, entities and a little noise. */
 function block(i: number): string {
@@ -120,7 +125,9 @@ function streaming(P: TagParser): Extract {
 
 /** Every candidate, named as in the table in `crawler/html.ts`. */
 export const candidates: Record<string, Extract> = {
-  "htmlparser2@12 stream (chosen)": streaming(Parser12),
+  "greencrawl scanLinks (chosen)": (html) => scanLinks(html).hrefs,
+  "htmlparser2@12 tokenizer scanner (before)": (html) => tokenizerScanLinks(html).hrefs,
+  "htmlparser2@12 stream": streaming(Parser12),
   "htmlparser2@10 stream": streaming(Parser10),
   "parse5-sax-parser stream": (html) => {
     const out: string[] = [];
@@ -190,7 +197,7 @@ for (const [name, fn] of Object.entries(candidates)) {
 }
 
 for (const [name, fn] of Object.entries(candidates)) {
-  const baseline = name === "htmlparser2@12 stream (chosen)";
+  const baseline = name === "greencrawl scanLinks (chosen)";
   Deno.bench({ name, group: `10 KB / 50 links`, baseline, fn: () => void fn(small) });
   // happy-dom holds ~200 MiB per 1 MB document even after close(): few runs, or it OOMs at 4 GB.
   const n = name === "happy-dom" ? 3 : 10;
@@ -210,7 +217,7 @@ function memory(): void {
   if (!gc) throw new Error("run with --v8-flags=--expose-gc");
   console.log(`page: ${large.length} chars`);
   const keep: Record<string, unknown> = {
-    "htmlparser2@12 stream (chosen)": () => candidates["htmlparser2@12 stream (chosen)"](large),
+    "greencrawl scanLinks (chosen)": () => scanLinks(large),
     "htmlparser2+css-select": () => parseDocument(large),
     "linkedom": () => linkedom(large),
     "parse5 -> linkedom (chosen)": () => parse5Linkedom(large),
@@ -235,4 +242,42 @@ function memory(): void {
   if (held === undefined) console.log("(nothing held)");
 }
 
+/**
+ * Time to scan every page of the synthetic site (`bench/site.ts` defaults: 2,000 pages of 10 KB,
+ * 10 links each, the crawl benchmark's site) with the hand-written scanner and with the
+ * htmlparser2-tokenizer scanner it replaced: `runs` rounds in this process, the two interleaved
+ * in each round so both see the same machine; median per scanner.
+ */
+function siteScan(runs = 21): void {
+  const site = buildSite();
+  const decoder = new TextDecoder();
+  const pages = Array.from(
+    { length: site.pages },
+    (_, i) => decoder.decode(site.render(site.pathOf(i), "http://127.0.0.1:8080")!),
+  );
+  const scanners = {
+    "scanLinks (hand-written)": scanLinks,
+    "htmlparser2 tokenizer": tokenizerScanLinks,
+  };
+  const times: Record<string, number[]> = {};
+  for (let round = 0; round < runs; round++) {
+    for (const [name, scan] of Object.entries(scanners)) {
+      const start = performance.now();
+      for (const page of pages) scan(page);
+      (times[name] ??= []).push(performance.now() - start);
+    }
+  }
+  const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[xs.length >> 1];
+  console.log(`${pages.length} pages, ${runs} rounds, median wall time of one pass:`);
+  for (const [name, xs] of Object.entries(times)) {
+    const ms = median(xs);
+    console.log(
+      `${name.padEnd(26)} ${ms.toFixed(1).padStart(6)} ms  ${
+        (1000 * ms / pages.length).toFixed(1)
+      } µs/page`,
+    );
+  }
+}
+
 if (Deno.args.includes("--memory")) memory();
+if (Deno.args.includes("--site")) siteScan();
