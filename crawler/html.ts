@@ -14,9 +14,11 @@
  *   of the link tests. The 2,000 pages of the synthetic site (10 KB, 10 links each) take
  *   12.0–14.5 ms instead of 30.8–41.2 ms: 6–7 µs a page instead of 15–21 µs, 2.6–3.0× in each
  *   run (median of 21 rounds in one process, the two scanners interleaved; range over 4 runs of
- *   `deno run --allow-read bench/parser_bench.ts --site`). Start-up no longer loads htmlparser2
- *   (~10 ms): an href containing `&` is decoded by `entities` 8.1.0 (`decodeHTMLAttribute`, from
- *   its `decode` entry point only), the decoder htmlparser2 itself uses. The tokenizer scanner had in turn replaced htmlparser2's
+ *   `deno run --allow-read bench/parser_bench.ts --site`). Start-up no longer loads htmlparser2:
+ *   an href containing `&` is decoded by `entities` 8.1.0 (`decodeHTMLAttribute`, from its
+ *   `decode` entry point only), the decoder htmlparser2 itself uses, and importing this module
+ *   takes ~10 ms instead of ~18 ms (median of 15 fresh processes; most of the rest is Deno's
+ *   npm loading). The tokenizer scanner had in turn replaced htmlparser2's
  *   `Parser` (the table's "stream" row): no element stack, no name strings or attribute objects
  *   per tag, 28 µs a page instead of 76–125 µs.
  * - `parseDocument` (`document.ts`) (only when the user asks for a document) builds a standard DOM:
