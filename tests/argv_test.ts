@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { ArgvError, type ArgvProblem, parseArgv } from "../crawler/argv.ts";
+import { parseCli } from "../crawler/cli_args.ts";
 import { assert, assertEquals, test } from "./assert.ts";
 
 /** The shapes `crawler/cli_args.ts` uses, plus a repeatable boolean. */
@@ -230,7 +231,7 @@ test("argv: a - inside a short group is an error, where parseArgs reads it as --
     const a = ours(args);
     assert(!a.ok && a.error instanceof ArgvError, show(args));
     assertEquals([a.error.option, a.problem], [args[0], "unknown"]);
-    assertEquals(a.message, `unknown option ${args[0]} (- is not an option letter)`);
+    assertEquals(a.message, `unknown option ${args[0]}: - is not an option letter`);
   }
 });
 
@@ -290,4 +291,26 @@ test("argv: a malformed spec is a TypeError, as with parseArgs", () => {
     error = e;
   }
   assert(error instanceof TypeError && /-x is already a/.test(error.message), String(error));
+});
+
+test("argv: through parseCli, a usage error of one line; unknown options get a hint", () => {
+  const usage = (args: string[]) => {
+    const action = parseCli(args);
+    assert(action.kind === "usage-error", `${show(args)}: ${action.kind}`);
+    assert(!action.message.includes("\n"), JSON.stringify(action.message));
+    return action.message;
+  };
+  assertEquals(
+    usage(["--concurency", "50", "urls.txt"]),
+    "unknown option --concurency " +
+      "(--help lists the options; put a file name that starts with - after --)",
+  );
+  assertEquals(usage(["--max-pages", "-1", "urls.txt"]).split(",")[0], "--max-pages needs a value");
+  assertEquals(usage(["-q=yes", "urls.txt"]), "-q (--quiet) does not take a value, got -q=yes");
+  const run = parseCli(["-qc4", "-H", "a: 1", "--header=b: 2", "--", "-urls.txt"]);
+  assert(run.kind === "run", run.kind);
+  assertEquals(
+    [run.options.quiet, run.options.concurrency, run.options.headers, run.options.input],
+    [true, 4, [["a", "1"], ["b", "2"]], "-urls.txt"],
+  );
 });
