@@ -4,11 +4,11 @@
  * Sources are `<a href>` and `<area href>`. Each href is resolved against the document's base
  * URL: the first `<base href>` (itself resolved against the page URL; ignored when that fails or
  * gives a `data:`/`javascript:` URL, as in browsers), else the page's final URL (after
- * redirects). Entities are decoded by the tokenizer; the URL parser trims surrounding whitespace
+ * redirects). Entities are decoded by the scanner; the URL parser trims surrounding whitespace
  * and control characters and removes tabs and newlines inside. Links that do not parse, or whose
  * scheme is not http or https (`mailto:`, `javascript:`, `tel:`, `data:`, `ftp:` …), are skipped.
  * The rest are canonicalised ({@linkcode canonicalUrl}, which drops the fragment) and listed once,
- * in document order. What the tokenizer counts as a tag (comments and scripts do not) is
+ * in document order. What the scanner counts as a tag (comments and scripts do not) is
  * described in `html.ts`.
  * @module
  */
