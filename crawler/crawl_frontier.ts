@@ -222,9 +222,17 @@ export class CrawlFrontier implements Frontier {
       const picked = this.#pick(now);
       if (typeof picked === "object" && picked !== null) {
         const depth = picked.origins[picked.head].depth;
-        if (depth > 0 && this.#o.robots && picked.robots === "unknown") {
-          await this.#loadRobots(picked, picked.urls[picked.head], now);
-          continue;
+        if (this.#o.robots && picked.robots === "unknown") {
+          if (depth > 0) {
+            await this.#loadRobots(picked, picked.urls[picked.head], now);
+            continue;
+          }
+          if (this.#prefetchRobots(picked)) {
+            // A listed URL of a crawl: its links will need the host's robots.txt, so ask for it
+            // now, beside this request, rather than one round trip later. It ends with this
+            // worker if a kill (Ctrl-C) interrupts it; the host then keeps its current delay.
+            this.#loadRobots(picked, picked.urls[picked.head], now).catch(() => {});
+          }
         }
         const job = this.#take(picked, now);
         this.#inFlight++;
@@ -244,6 +252,15 @@ export class CrawlFrontier implements Frontier {
         return () => this.#wakers.delete(resolve);
       }, wait);
     }
+  }
+
+  /**
+   * Whether a listed URL's host may have its robots.txt fetched alongside it: the crawl goes
+   * deeper than the list, no delay applies (else robots.txt goes first, to learn Crawl-delay),
+   * and the host has a free slot for it besides this request.
+   */
+  #prefetchRobots(host: Host): boolean {
+    return this.#o.maxDepth > 0 && host.gap === 0 && host.active + 2 <= this.#o.perHost;
   }
 
   /**

@@ -283,6 +283,25 @@ test("crawl: delay spaces request starts on one host, even with 8 allowed at onc
   }
 });
 
+test("crawl: a listed URL's robots.txt is asked beside it, unless a delay makes it go first", async () => {
+  for (const delay of [0, 0.15]) {
+    const server = await serve(fanOut(3), 100);
+    try {
+      const records = await collect(
+        crawl([server.url + "/"], { depth: 1, delay, perHost: 8, concurrency: 8 }),
+      );
+      assertEquals(records.length, 4);
+      assertEquals(server.counts.get("/robots.txt"), 1);
+      const at = (path: string) => server.starts.find((s) => s.path === path)!.at;
+      const lag = at("/robots.txt") - at("/");
+      if (delay === 0) assert(Math.abs(lag) < 60, `robots.txt ${lag.toFixed(0)} ms after /`);
+      else assert(lag >= 140, `with a delay robots.txt waits its turn: ${lag.toFixed(0)} ms`);
+    } finally {
+      await server.close();
+    }
+  }
+});
+
 test("crawl: robots.txt Crawl-delay raises the delay", async () => {
   const hrefs = fanOut(5);
   const server = await serve((path) =>
