@@ -124,8 +124,17 @@ function hashString(s: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: a small fast PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
+/**
+ * mulberry32: a small fast PRNG, uniform in [0, 1), the same sequence for the same seed on every
+ * run (the site's graph, and the tests' generated inputs).
+ *
+ * @example
+ * ```ts
+ * const next = prng(42);
+ * console.log(next() === prng(42)()); // true
+ * ```
+ */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
