@@ -356,7 +356,8 @@ export class CrawlFrontier implements Frontier {
       this.#release(host);
     }
     // Where a redirect ended counts as seen: a later link to it is not fetched again.
-    const landed = finalUrl ? tryCanonicalUrl(finalUrl) : null;
+    // (A page that was not redirected landed on its own URL, seen since it was queued.)
+    const landed = finalUrl && finalUrl !== job.url ? tryCanonicalUrl(finalUrl) : null;
     if (landed) this.#seen.add(landed);
     const depth = job.depth + 1;
     if (links.length === 0) return;
