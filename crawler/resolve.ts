@@ -111,10 +111,54 @@ function isHttpScheme(href: string, colon: number): boolean {
 }
 
 /**
+ * A function that gives, for an href, the string that parsed on its own (`URL.parse(input)`)
+ * is exactly `new URL(href, base)`: the base's prefix and the href, for the cheap forms of the
+ * module doc; null for every other href (resolve those against the base). Null altogether when
+ * `base` is not http(s). Build one per page: the base's prefixes are computed here, once.
+ *
+ * The input is also a cache key: URL parsing is a pure function of it, and on a real site the
+ * same navigation links recur on every page.
+ *
+ * @example
+ * ```ts
+ * const absolute = makeAbsolutizer(new URL("http://user@h:8000/a/b?q#f"))!;
+ * absolute("../c");    // "http://user@h:8000/a/../c"
+ * absolute("//cdn/x"); // "http://cdn/x"
+ * absolute("?q2");     // null: resolve it against the base
+ * ```
+ */
+export function makeAbsolutizer(base: URL): ((href: string) => string | null) | null {
+  const scheme = base.protocol;
+  if (scheme !== "http:" && scheme !== "https:") return null;
+  // A special URL serialises as scheme "//" [userinfo "@"] host [":" port] path …, its path
+  // always starts with "/", and neither userinfo nor host has a "/" left unencoded.
+  const full = base.href;
+  const pathStart = full.indexOf("/", scheme.length + 2);
+  if (pathStart < 0) return null;
+  const origin = full.slice(0, pathStart);
+  const path = base.pathname;
+  const dir = origin + path.slice(0, path.lastIndexOf("/") + 1);
+  return (href) => {
+    switch (fastHrefForm(href)) {
+      case "absolute":
+        return href;
+      case "scheme-relative":
+        return scheme + href;
+      case "path-absolute":
+        return origin + href;
+      case "path-relative":
+        return dir + href;
+      default:
+        return null;
+    }
+  };
+}
+
+/**
  * A function that resolves hrefs against `base` exactly as `new URL(href, base)` does (same
  * URL, or null where that throws), taking the cheaper parse of the module doc when it is
- * provably the same. Build one per page: the base's prefixes are computed here, once. The
- * resolver keeps its own copy of `base`, so later changes to `base` do not affect it.
+ * provably the same ({@linkcode makeAbsolutizer}). Build one per page. The resolver keeps its
+ * own copy of `base`, so later changes to `base` do not affect it.
  *
  * @example
  * ```ts
@@ -127,36 +171,10 @@ function isHttpScheme(href: string, colon: number): boolean {
  */
 export function makeResolver(base: URL): (href: string) => URL | null {
   const own = new URL(base.href);
-  // URL.parse is `new URL` returning null instead of throwing (the same call into the parser).
-  const slow = (href: string): URL | null => URL.parse(href, own);
-  const scheme = own.protocol;
-  if (scheme !== "http:" && scheme !== "https:") return slow;
-  // A special URL serialises as scheme "//" [userinfo "@"] host [":" port] path …, its path
-  // always starts with "/", and neither userinfo nor host has a "/" left unencoded.
-  const full = own.href;
-  const pathStart = full.indexOf("/", scheme.length + 2);
-  if (pathStart < 0) return slow;
-  const origin = full.slice(0, pathStart);
-  const path = own.pathname;
-  const dir = origin + path.slice(0, path.lastIndexOf("/") + 1);
+  const absolute = makeAbsolutizer(own);
   return (href) => {
-    let input: string;
-    switch (fastHrefForm(href)) {
-      case "absolute":
-        input = href;
-        break;
-      case "scheme-relative":
-        input = scheme + href;
-        break;
-      case "path-absolute":
-        input = origin + href;
-        break;
-      case "path-relative":
-        input = dir + href;
-        break;
-      default:
-        return slow(href);
-    }
-    return URL.parse(input);
+    // URL.parse is `new URL` returning null instead of throwing (the same call into the parser).
+    const input = absolute?.(href) ?? null;
+    return input === null ? URL.parse(href, own) : URL.parse(input);
   };
 }
