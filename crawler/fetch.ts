@@ -241,9 +241,7 @@ async function attemptOnce(
     return fail("too-large", `body exceeds --max-bytes ${o.maxBytes} (stopped at ${fields.bytes})`);
   }
   // Decode an HTML page once: the title and the link extractor both read the same text.
-  const page = body.kept !== null && isHtml(contentType, body.kept)
-    ? decodeHtml(body.kept, contentType)
-    : null;
+  const page = body.kept !== null && body.html ? decodeHtml(body.kept, contentType) : null;
   if (page !== null) fields.title = titleFromHtml(page);
   const status = response.status;
   if (status >= 400) {
@@ -312,6 +310,8 @@ function requestHeaders(options: FetchOptions): [string, string][] {
 
 interface Body {
   kept: Uint8Array | null;
+  /** The body is HTML (by Content-Type, or sniffed from its first chunk). */
+  html: boolean;
   tooLarge: boolean;
   error: unknown;
 }
@@ -329,7 +329,8 @@ async function readBody(
   const limit = o.keepHtml || o.keepAny ? o.maxBytes : TITLE_PREFIX;
   const parts: Uint8Array[] = [];
   let keptBytes = 0;
-  let sniffed: boolean | null = null;
+  let html: boolean | null = null; // decided once, on the first chunk
+  let keep = false;
   let bytes = 0;
   try {
     for (let chunk = await response.readChunk(); chunk; chunk = await response.readChunk()) {
@@ -337,10 +338,13 @@ async function readBody(
       fields.bytes = bytes;
       if (bytes > o.maxBytes) {
         await response.cancel();
-        return { kept: null, tooLarge: true, error: null };
+        return { kept: null, html: false, tooLarge: true, error: null };
       }
-      if (sniffed === null) sniffed = o.keepAny || isHtml(contentType, chunk);
-      if (sniffed && keptBytes < limit) {
+      if (html === null) {
+        html = isHtml(contentType, chunk);
+        keep = html || o.keepAny === true;
+      }
+      if (keep && keptBytes < limit) {
         const take = chunk.subarray(0, limit - keptBytes);
         // A chunk kept whole is kept as is; a cut one is copied so it does not pin the rest.
         parts.push(take.length === chunk.length ? chunk : take.slice());
@@ -349,9 +353,10 @@ async function readBody(
     }
   } catch (error) {
     await response.cancel().catch(() => {});
-    return { kept: null, tooLarge: false, error };
+    return { kept: null, html: false, tooLarge: false, error };
   }
-  return { kept: sniffed ? concat(parts, keptBytes) : null, tooLarge: false, error: null };
+  const kept = keep ? concat(parts, keptBytes) : null;
+  return { kept, html: html === true, tooLarge: false, error: null };
 }
 
 /** Turns a thrown error into an error record: timeout, aborted or network. */
