@@ -32,8 +32,8 @@ export interface RobotsVerdict {
  * ```
  */
 export class RobotsCache {
-  #hosts = new Map<string, Promise<Robots>>();
-  #known = new Map<string, Robots>(); // hosts whose robots.txt has arrived
+  /** Per host: the fetch in progress, replaced by its result when it arrives. */
+  #hosts = new Map<string, Robots | Promise<Robots>>();
   #options: FetchOptions;
   #agent: string;
   #onUnavailable: (host: string, why: string) => void;
@@ -63,15 +63,15 @@ export class RobotsCache {
    * host's robots.txt is already here, as it is for all but a host's first URLs.
    */
   check(url: URL): RobotsVerdict | Promise<RobotsVerdict> {
-    const known = this.#known.get(url.host);
-    if (known) return this.#verdict(known, url);
-    let robots = this.#hosts.get(url.host);
-    if (!robots) {
-      const host = url.host;
-      robots = this.#load(url).then((r) => (this.#known.set(host, r), r));
+    const host = url.host;
+    let robots = this.#hosts.get(host);
+    if (robots === undefined) {
+      robots = this.#load(url).then((r) => (this.#hosts.set(host, r), r));
       this.#hosts.set(host, robots);
     }
-    return robots.then((r) => this.#verdict(r, url));
+    return robots instanceof Promise
+      ? robots.then((r) => this.#verdict(r, url))
+      : this.#verdict(robots, url);
   }
 
   #verdict(r: Robots, url: URL): RobotsVerdict {
