@@ -14,13 +14,16 @@
  *   of the link tests. The 2,000 pages of the synthetic site (10 KB, 10 links each) take
  *   12.0–14.5 ms instead of 30.8–41.2 ms: 6–7 µs a page instead of 15–21 µs, 2.6–3.0× in each
  *   run (median of 21 rounds in one process, the two scanners interleaved; range over 4 runs of
- *   `deno run --allow-read bench/parser_bench.ts --site`). Start-up no longer loads htmlparser2:
- *   an href containing `&` is decoded by `entities` 8.1.0 (`decodeHTMLAttribute`, from its
- *   `decode` entry point only), the decoder htmlparser2 itself uses, and importing this module
- *   takes ~10 ms instead of ~18 ms (median of 15 fresh processes; most of the rest is Deno's
- *   npm loading). The tokenizer scanner had in turn replaced htmlparser2's
- *   `Parser` (the table's "stream" row): no element stack, no name strings or attribute objects
- *   per tag, 28 µs a page instead of 76–125 µs.
+ *   `deno run --allow-read bench/parser_bench.ts --site`). Start-up loads no npm package: an
+ *   href containing `&` is decoded by `decodeAttribute` (`char_refs.ts`, the HTML Standard's
+ *   rules for character references in attribute values, with the WHATWG table generated into
+ *   `entity_table.ts`). It gives exactly the output of `decodeHTMLAttribute` from `entities`
+ *   8.1.0 (htmlparser2's decoder, used here before; `tests/char_refs_test.ts` compares the two),
+ *   and importing this module takes 1.5–2.0 ms instead of 4.7–5.9 ms with `entities` (npm
+ *   resolution, and its trie built at import; median of 15 fresh processes, range over 3
+ *   rounds; with htmlparser2 it took ~18 ms). The tokenizer scanner had in turn replaced
+ *   htmlparser2's `Parser` (the table's "stream" row): no element stack, no name strings or
+ *   attribute objects per tag, 28 µs a page instead of 76–125 µs.
  * - `parseDocument` (`document.ts`) (only when the user asks for a document) builds a standard DOM:
  *   `parse5`, the spec's tree-construction algorithm, building `linkedom` nodes, which give
  *   `querySelector(All)`, `getAttribute`, `textContent`, `title`, `body`. linkedom's own parser
@@ -75,9 +78,7 @@
  * U+000F pass for `<` and `/` (htmlparser2 compares `c | 0x20`).
  * @module
  */
-// Inline pinned specifier: mod.ts must work when imported by URL, without an import map.
-// deno-lint-ignore no-import-prefix
-import { decodeHTMLAttribute } from "npm:entities@8.1.0/decode";
+import { decodeAttribute } from "./char_refs.ts";
 import { scanRawLinks } from "./link_scanner.ts";
 
 /** What {@linkcode scanLinks} found, raw: hrefs are entity-decoded but not resolved. */
@@ -110,7 +111,7 @@ export function scanLinks(html: string): LinkScan {
  * `&`, `&copy=2` stays as written), copied off the page. Decoding is rare (only values with `&`).
  */
 function decoded(raw: string): string {
-  return detach(raw.includes("&") ? decodeHTMLAttribute(raw) : raw);
+  return detach(decodeAttribute(raw));
 }
 
 /**
