@@ -79,6 +79,7 @@
  * @module
  */
 import { decodeAttribute } from "./char_refs.ts";
+import { detach } from "./detach.ts";
 import { scanRawLinks } from "./link_scanner.ts";
 
 /** What {@linkcode scanLinks} found, raw: hrefs are entity-decoded but not resolved. */
@@ -112,21 +113,4 @@ export function scanLinks(html: string): LinkScan {
  */
 function decoded(raw: string): string {
   return detach(decodeAttribute(raw));
-}
-
-/**
- * A copy of `text` that does not point into the page it was cut from.
- *
- * V8 substrings of 13+ chars are views of the whole page string (and `new URL(s).href` returns
- * `s` itself when already canonical), so a kept link would keep a 1 MB page alive (the Crawlee
- * memory bug apify/crawlee#3809). Flattening a concatenation copies the characters.
- *
- * @example
- * ```ts
- * const page = "<p>" + "x".repeat(1_000_000) + "</p>";
- * const kept = detach(page.slice(3, 60)); // holds 57 chars, not the page
- * ```
- */
-export function detach(text: string): string {
-  return text.length < 13 ? text : (" " + text).slice(1);
 }

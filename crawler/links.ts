@@ -14,7 +14,8 @@
  */
 import { canonicalUrl } from "./canonical.ts";
 import type { HtmlDocument } from "./document.ts";
-import { detach, scanLinks } from "./html.ts";
+import { detach } from "./detach.ts";
+import { scanLinks } from "./html.ts";
 import { makeAbsolutizer } from "./resolve.ts";
 
 /**

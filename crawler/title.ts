@@ -6,6 +6,7 @@
  */
 
 import { decodeHtml } from "./charset.ts";
+import { detach } from "./detach.ts";
 import { stripControl } from "./sanitize.ts";
 
 /** Longest title returned, in code points. */
@@ -158,7 +159,8 @@ export function extractTitle(bytes: Uint8Array, contentType: string | null): str
 export function titleFromHtml(html: string): string {
   const raw = findTitle(html);
   if (raw === null) return "";
-  const title = stripControl(decodeEntities(raw));
+  // A copy: an unchanged title is a view of the whole page (see detach), and records are kept.
+  const title = detach(stripControl(decodeEntities(raw)));
   const points = Array.from(title);
   return points.length <= MAX_TITLE ? title : points.slice(0, MAX_TITLE).join("").trimEnd();
 }

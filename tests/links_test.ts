@@ -1,7 +1,8 @@
 import { deepStrictEqual as eq, ok } from "node:assert/strict";
 import { extractLinks, linksFromDocument, resolveLinks } from "../crawler/links.ts";
 import { parseDocument } from "../crawler/document.ts";
-import { detach, scanLinks } from "../crawler/html.ts";
+import { detach } from "../crawler/detach.ts";
+import { scanLinks } from "../crawler/html.ts";
 import { canonicalUrl } from "../crawler/canonical.ts";
 import { buildSite } from "../bench/site.ts";
 
