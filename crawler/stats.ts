@@ -122,10 +122,7 @@ export class RunStats {
       this.#byError.set(record.error.code, (this.#byError.get(record.error.code) ?? 0) + 1);
     }
     this.#byStatus[statusClass(record.status)]++;
-    let host: string | null = null;
-    try {
-      host = new URL(record.url).host || null;
-    } catch { /* an invalid-url record has no host */ }
+    const host = hostOf(record.url);
     if (host !== null) this.#hosts.set(host, (this.#hosts.get(host) ?? 0) + 1);
   }
 
@@ -154,3 +151,32 @@ export class RunStats {
     };
   }
 }
+
+/**
+ * The host of a record's URL, or null (an invalid-url record has none). Parsed once per prefix
+ * that holds the scheme and the whole authority (`http://h:8080`), which alone decide the host,
+ * rather than once per record: a URL parse early in a run, before V8 has warmed up, costs ~5 µs.
+ */
+function hostOf(url: string): string | null {
+  const slashes = url.indexOf("//");
+  const key = slashes < 0 ? url : url.slice(0, authorityEnd(url, slashes + 2));
+  let host = hosts.get(key);
+  if (host === undefined) {
+    host = URL.parse(key)?.host || null;
+    if (hosts.size >= 1024) hosts.clear();
+    hosts.set(key, host);
+  }
+  return host;
+}
+
+/** Where an authority that starts at `from` ends: the first `/`, `?`, `#` or `\`, or the end. */
+function authorityEnd(url: string, from: number): number {
+  for (let i = from; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 0x2f || c === 0x3f || c === 0x23 || c === 0x5c) return i;
+  }
+  return url.length;
+}
+
+/** Hosts by prefix, for `hostOf` (bounded: cleared when full). */
+const hosts = new Map<string, string | null>();

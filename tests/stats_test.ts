@@ -126,3 +126,36 @@ Deno.test("RunStats: busiest host tie goes to the first seen; status outside 200
   deepStrictEqual(stats.summary(1).busiestHost, { host: "b.test", count: 1 });
   deepStrictEqual(stats.summary(1).byStatus.other, 1);
 });
+
+Deno.test("RunStats: a URL's host is the parser's, however the URL is written", () => {
+  const urls = [
+    "http://a.test/x",
+    "HTTP://A.TEST:80/x",
+    "https://a.test:443",
+    "http://user:pa//ss@b.test:8080/p?q=//c.test#//d.test",
+    "http://[::1]:8080/x",
+    "http://a.test?x=//b.test",
+    "http://a.test#//b.test",
+    "http://a.test\\b.test/x",
+    "http:/a.test/b//c.test/d",
+    "http:a.test/b//c.test",
+    "  http://a.test/x  ",
+    "ht\ttp://a.\ntest/x",
+    "http://xn--nxasmq6b.test/x",
+    "http://ëxample.test/x",
+    "mailto://a.test/x",
+    "not a url",
+    "http://a.test:99999/x",
+    "",
+  ];
+  for (const url of urls) {
+    const stats = new RunStats();
+    stats.add(rec({ url }));
+    const host = URL.parse(url)?.host || null;
+    deepStrictEqual(
+      stats.summary(1).busiestHost,
+      host === null ? null : { host, count: 1 },
+      JSON.stringify(url),
+    );
+  }
+});
