@@ -124,17 +124,18 @@ export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
     get budgetReached() {
       return frontier.budgetReached;
     },
-    async *[Symbol.asyncIterator]() {
-      inScope ??= await loadScope(o.scope, {
-        include: o.include,
-        exclude: o.exclude,
-        allowPrivate: o.allowPrivate,
+    [Symbol.asyncIterator]() {
+      return runFrontier(frontier, o, {
+        extract,
+        first: invalid,
+        ready: async () => {
+          inScope ??= await loadScope(o.scope, {
+            include: o.include,
+            exclude: o.exclude,
+            allowPrivate: o.allowPrivate,
+          });
+        },
       });
-      for (const r of invalid) {
-        o.onRecord?.(r);
-        yield r;
-      }
-      yield* runFrontier(frontier, o, extract);
     },
   };
 }

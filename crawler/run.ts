@@ -55,16 +55,12 @@ export function workersFor(mode: Mode, concurrency: number): number {
  * }
  * ```
  */
-export async function* fetchAll(
+export function fetchAll(
   input: RunInput,
   options: RunOptions = {},
 ): AsyncGenerator<FetchRecord> {
   const { valid, invalid } = splitInput(input);
-  for (const r of invalid) {
-    options.onRecord?.(r);
-    yield r;
-  }
-  yield* runFrontier(new ListFrontier(valid), options);
+  return runFrontier(new ListFrontier(valid), options, { first: invalid });
 }
 
 /**
@@ -99,9 +95,20 @@ export type LinkExtractor = (
   html: string,
 ) => readonly string[] | Promise<readonly string[]>;
 
+/** What a run does besides fetching the frontier's jobs. */
+export interface RunExtras {
+  /** Turns each fetched page into links for the frontier (the crawler's). */
+  extract?: LinkExtractor;
+  /** Records yielded before any fetch (the input's invalid lines). */
+  first?: readonly FetchRecord[];
+  /** Awaited before anything else (the crawler loads its scope rules). */
+  ready?: () => Promise<void>;
+}
+
 /**
- * Runs workers over any {@linkcode Frontier} until it reports the end; yields records in
- * completion order. Used by `fetchAll` (a URL list) and the crawler (discovered links).
+ * Runs workers over any {@linkcode Frontier} until it reports the end; yields the `first`
+ * records, then one per job in completion order. Used by `fetchAll` (a URL list) and the crawler
+ * (discovered links).
  *
  * @example
  * ```ts ignore
@@ -114,8 +121,13 @@ export type LinkExtractor = (
 export async function* runFrontier(
   frontier: Frontier,
   options: RunOptions = {},
-  extract?: LinkExtractor,
+  { extract, first = [], ready }: RunExtras = {},
 ): AsyncGenerator<FetchRecord> {
+  await ready?.();
+  for (const r of first) {
+    options.onRecord?.(r);
+    yield r;
+  }
   const mode = options.mode ?? "concurrent";
   const count = workersFor(mode, options.concurrency ?? 16);
   const fetchOptions: FetchOptions = {
