@@ -9,17 +9,15 @@
  */
 import { parseCli } from "./crawler/cli_args.ts";
 import type { CliOptions } from "./crawler/cli_args.ts";
-import { compare, formatCompare } from "./crawler/compare.ts";
 import type { Job } from "./crawler/frontier.ts";
 import { type LineWriter, recordOutput, syncWriter, withStatusLine } from "./crawler/output.ts";
-import { Progress, progressWanted } from "./crawler/progress.ts";
+import type { Progress } from "./crawler/progress.ts";
 import type { FetchRecord } from "./crawler/record.ts";
 import type { CrawlRun } from "./crawler/crawl.ts";
 import type { CrawlCounters } from "./crawler/crawl_frontier.ts";
 import type { ReportOptions, ReportRun } from "./crawler/report_html.ts";
 import { fetchAll, workersFor } from "./crawler/run.ts";
 import { RunStats } from "./crawler/stats.ts";
-import { formatSweep, sweep, sweepPoints, sweepRuns } from "./crawler/sweep.ts";
 import { decodeInput, type ListEntry, parseUrlList } from "./crawler/url_list.ts";
 
 /** Runs the command line; resolves the exit code. */
@@ -43,7 +41,11 @@ export async function main(args: string[]): Promise<number> {
   }
 
   const controller = new AbortController();
-  const progress = progressWanted(options) ? new Progress() : undefined;
+  // The status line, --compare and --sweep are loaded only when used: start-up is part of every
+  // run's wall time.
+  const progress = !options.quiet && !options.noProgress && Deno.stderr.isTerminal()
+    ? new (await import("./crawler/progress.ts")).Progress()
+    : undefined;
   const session: Session = { options, controller, progress };
   let interrupts = 0;
   const onInterrupt = () => {
@@ -174,6 +176,7 @@ async function runCompare(entries: ListEntry[], session: Session): Promise<boole
       `comparing ${entries.length} URLs: sequential, blocking, concurrent (${options.concurrency} workers)...`,
     );
   }
+  const { compare, formatCompare } = await import("./crawler/compare.ts");
   const results = await compare(entries, {
     ...fetchOptions(options),
     ...progressHooks(progress, entries.length),
@@ -213,6 +216,7 @@ async function runSweep(entries: ListEntry[], session: Session): Promise<boolean
       `sweeping ${entries.length} URLs in concurrent mode at N = ${levels.join(", ")}...`,
     );
   }
+  const { formatSweep, sweep, sweepPoints, sweepRuns } = await import("./crawler/sweep.ts");
   const results = await sweep(entries, levels, {
     ...fetchOptions(options),
     ...progressHooks(progress, entries.length),

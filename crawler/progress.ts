@@ -50,19 +50,6 @@ const encoder = new TextEncoder();
 const CLEAR = "\r\x1b[2K";
 
 /**
- * Whether the CLI should draw progress: stderr is a terminal and the user did not ask for quiet.
- *
- * @example
- * ```ts
- * import { progressWanted } from "./progress.ts";
- * progressWanted({ quiet: false, noProgress: false }); // true only on a terminal
- * ```
- */
-export function progressWanted(options: { quiet: boolean; noProgress: boolean }): boolean {
-  return !options.quiet && !options.noProgress && Deno.stderr.isTerminal();
-}
-
-/**
  * The status line. Feed it the runner's hooks (`start` from `onStart`, `record` from `onRecord`);
  * it keeps the jobs in flight (one per worker) and counters, and draws from a 100 ms timer and
  * from the hooks.
