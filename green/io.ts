@@ -38,7 +38,7 @@ export async function openUrl(
     openUrlAsync(url, options, controller),
     () => controller.abort(),
   );
-  return greenResponse(response);
+  return new GreenResponse(response);
 }
 
 /** Awaits `work` as a green wait; `onInterrupt` stops the work when a kill or Timeout lands. */
@@ -60,23 +60,41 @@ function interruptible<T>(work: Promise<T>, onInterrupt: () => void): Promise<T>
 
 const NO_MORE: Promise<null> = Promise.resolve(null);
 
-function greenResponse(response: UrlResponse): UrlResponse {
-  // After a body read whole, the caller's last readChunk() needs no wait (and no green wait).
-  const readChunk = () =>
-    response.ended ? NO_MORE : interruptible(response.readChunk(), () => void response.cancel());
-  return {
-    status: response.status,
-    get url() {
-      return response.url;
-    },
-    headers: response.headers,
-    get ended() {
-      return response.ended;
-    },
-    readChunk,
-    read: () => readAll(readChunk),
-    cancel: () => response.cancel(),
-  };
+/** An async response whose body reads wait as the current greenlet (interruptible). */
+class GreenResponse implements UrlResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  #response: UrlResponse;
+
+  constructor(response: UrlResponse) {
+    this.status = response.status;
+    this.headers = response.headers;
+    this.#response = response;
+  }
+
+  get url(): string {
+    return this.#response.url;
+  }
+
+  get ended(): boolean {
+    return this.#response.ended ?? false;
+  }
+
+  readChunk(): Promise<Uint8Array | null> {
+    // After a body read whole, the caller's last readChunk() needs no wait (and no green wait).
+    const response = this.#response;
+    return response.ended
+      ? NO_MORE
+      : interruptible(response.readChunk(), () => void response.cancel());
+  }
+
+  read(): Promise<Uint8Array> {
+    return readAll(() => this.readChunk());
+  }
+
+  cancel(): Promise<void> {
+    return this.#response.cancel();
+  }
 }
 
 /**
