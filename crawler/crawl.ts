@@ -110,15 +110,9 @@ export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
     inScope: (link, seed) => inScope!(link, seed),
     robots: robots ? (url) => robots.check(url) : undefined,
   });
-  const extract = async (record: FetchRecord, text: string): Promise<readonly string[]> => {
-    const pageUrl = record.finalUrl ?? record.url;
-    if (!o.onPage) return extractLinks(text, pageUrl);
-    const { parseDocument } = await import("./document.ts"); // only crawls with a hook pay for it
-    const document = parseDocument(text);
-    const links = linksFromDocument(document, pageUrl);
-    await o.onPage({ record, document, links });
-    return links;
-  };
+  // Without a hook, links come back at once: no async step (and no promise) per page.
+  const extract = (record: FetchRecord, text: string) =>
+    o.onPage ? withHook(record, text, o.onPage) : extractLinks(text, record.finalUrl ?? record.url);
   return {
     counters: frontier.counters,
     get budgetReached() {
@@ -138,4 +132,17 @@ export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
       });
     },
   };
+}
+
+/** The links of a page whose `onPage` hook gets the parsed document (loaded on first use). */
+async function withHook(
+  record: FetchRecord,
+  text: string,
+  onPage: (page: Page) => void | Promise<void>,
+): Promise<readonly string[]> {
+  const { parseDocument } = await import("./document.ts"); // only crawls with a hook pay for it
+  const document = parseDocument(text);
+  const links = linksFromDocument(document, record.finalUrl ?? record.url);
+  await onPage({ record, document, links });
+  return links;
 }

@@ -163,7 +163,8 @@ export async function* runFrontier(
     record.parent = job.parent;
     record.line = job.line;
     record.worker = id;
-    const links = html && extract && record.ok ? await extract(record, html) : [];
+    const found = html && extract && record.ok ? extract(record, html) : [];
+    const links = found instanceof Promise ? await found : found; // most extractors answer at once
     record.links = links.length;
     frontier.done(job, links, record.finalUrl);
     options.onRecord?.(record);
