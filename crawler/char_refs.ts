@@ -1,8 +1,9 @@
 /**
- * Character references in attribute values, decoded by the HTML Standard's tokenizer rules
- * (character reference, named character reference and numeric character reference states, with
- * the attribute special case). Output is exactly that of `decodeHTMLAttribute` from `entities`
- * 8.1.0, which this replaces to save its start-up cost: `tests/char_refs_test.ts` compares the two.
+ * Character references in attribute values (hrefs) and in text (titles), decoded by the HTML
+ * Standard's tokenizer rules (character reference, named character reference and numeric
+ * character reference states, with the attribute special case). Output is exactly that of
+ * `decodeHTMLAttribute` and `decodeHTML` from `entities` 8.1.0, whose start-up cost this saves:
+ * `tests/char_refs_test.ts` compares them.
  * @module
  */
 import { ENTITY_TABLE } from "./entity_table.ts";
@@ -63,6 +64,24 @@ function codePointText(cp: number): string {
  * ```
  */
 export function decodeAttribute(value: string): string {
+  return decode(value, true);
+}
+
+/**
+ * `value`, text between tags as written, with its character references decoded as the HTML
+ * Standard does in text: as {@linkcode decodeAttribute}, except that a legacy name is decoded
+ * whatever follows it (`&copy2024` is "©2024", `&notit;` is "¬it;").
+ *
+ * @example
+ * ```ts
+ * decodeText("Tom &amp; Jerry &copy2024 &hellip;"); // "Tom & Jerry ©2024 …"
+ * ```
+ */
+export function decodeText(value: string): string {
+  return decode(value, false);
+}
+
+function decode(value: string, inAttribute: boolean): string {
   let amp = value.indexOf("&");
   if (amp < 0) return value;
   const length = value.length;
@@ -94,19 +113,24 @@ export function decodeAttribute(value: string): string {
     } else if (((first | 0x20) - 0x61) >>> 0 <= 25) { // names start with an ASCII letter
       // The longest name in the table that the text after `&` starts with. Names are
       // alphanumeric, optionally ending in `;`, so it is the whole alphanumeric run with its `;`
-      // or, failing that, the longest legacy name the run starts with. A legacy name shorter than
-      // the run is followed by a letter or digit and so, in an attribute, not decoded: only the
-      // run itself can count, and only if no `=` follows it (no `;` either: then the name with
-      // `;` would have matched).
+      // or, failing that, the longest legacy name the run starts with.
       let i = amp + 2;
       while (i < length && isAlphanumeric(value.charCodeAt(i))) i++;
       const next = value.charCodeAt(i);
-      if (next === SEMI) {
-        text = nameTable().get(value.slice(amp + 1, i + 1));
-        end = i + 1;
-      } else if (next !== EQUALS && i - amp <= 7) { // legacy names have at most 6 characters
-        text = nameTable().get(value.slice(amp + 1, i));
-        end = i;
+      if (next === SEMI) text = nameTable().get(value.slice(amp + 1, i + 1));
+      if (text !== undefined) end = i + 1;
+      else if (inAttribute) {
+        // A legacy name shorter than the run is followed by a letter or digit and so, in an
+        // attribute, not decoded: only the run itself can count, and only if no `=` follows it.
+        if (next !== EQUALS && i - amp <= 7) { // legacy names have at most 6 characters
+          text = nameTable().get(value.slice(amp + 1, i));
+          end = i;
+        }
+      } else {
+        for (end = Math.min(i, amp + 7); end > amp + 1; end--) {
+          text = nameTable().get(value.slice(amp + 1, end));
+          if (text !== undefined) break;
+        }
       }
     }
     if (text !== undefined) {

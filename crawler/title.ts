@@ -5,6 +5,7 @@
  * @module
  */
 
+import { decodeText } from "./char_refs.ts";
 import { decodeHtml } from "./charset.ts";
 import { detach } from "./detach.ts";
 import { stripControl } from "./sanitize.ts";
@@ -39,52 +40,6 @@ export function isHtml(contentType: string | null, head: Uint8Array): boolean {
   if (essence === "text/html" || essence === "application/xhtml+xml") return true;
   if (!SNIFFABLE.has(essence)) return false;
   return SNIFF.test(String.fromCharCode(...head.subarray(0, 512)));
-}
-
-// Latin-1 entity names, in code point order from U+00A0.
-const LATIN1 =
-  ("nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr " +
-    "deg plusmn sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest " +
-    "Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc " +
-    "Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute " +
-    "THORN szlig agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave " +
-    "iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc " +
-    "uuml yacute thorn yuml").split(" ");
-
-// Other common names, as `name=character` pairs.
-const OTHERS = ("amp=& lt=< gt=> quot=\" apos=' hellip=… mdash=— ndash=– lsquo=‘ rsquo=’ sbquo=‚ " +
-  "ldquo=“ rdquo=” bdquo=„ bull=• trade=™ euro=€ dagger=† Dagger=‡ permil=‰ lsaquo=‹ rsaquo=› " +
-  "OElig=Œ oelig=œ Scaron=Š scaron=š Yuml=Ÿ fnof=ƒ circ=ˆ tilde=˜ ensp=\u2002 emsp=\u2003 " +
-  "thinsp=\u2009 zwnj=\u200c zwj=\u200d lrm=\u200e rlm=\u200f larr=← rarr=→ uarr=↑ darr=↓ " +
-  "harr=↔ hearts=♥ star=☆ check=✓ minus=− prime=′ Prime=″ oline=‾ frasl=⁄").split(" ");
-
-const ENTITIES = new Map<string, string>([
-  ...LATIN1.map((name, i): [string, string] => [name, String.fromCharCode(0xa0 + i)]),
-  ...OTHERS.map((pair): [string, string] => [pair.slice(0, pair.indexOf("=")), pair.slice(-1)]),
-]);
-/** Names browsers also accept without the `;`, even as a prefix (`&copy2024` is "©2024"). */
-const LEGACY = ["amp", "lt", "gt", "quot", "nbsp", "copy", "reg"];
-const WINDOWS_1252 = new TextDecoder("windows-1252");
-
-function numeric(code: number): string {
-  if (code >= 0x80 && code <= 0x9f) return WINDOWS_1252.decode(new Uint8Array([code]));
-  if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return "\ufffd";
-  return String.fromCodePoint(code);
-}
-
-/** Decodes named (a common subset) and numeric character references, as in HTML text. */
-function decodeEntities(text: string): string {
-  return text.replace(
-    /&(?:#[xX]([0-9a-fA-F]{1,8})|#([0-9]{1,9})|([a-zA-Z][a-zA-Z0-9]*))(;?)/g,
-    (all, hex, dec, name, semi) => {
-      if (hex !== undefined) return numeric(parseInt(hex, 16));
-      if (dec !== undefined) return numeric(parseInt(dec, 10));
-      const value = ENTITIES.get(name);
-      if (value !== undefined && semi) return value;
-      const legacy = LEGACY.find((l) => name.startsWith(l));
-      return legacy ? ENTITIES.get(legacy) + all.slice(legacy.length + 1) : all;
-    },
-  );
 }
 
 /** Index of the first match of `re` (global) at or after `from`, or -1. */
@@ -160,7 +115,7 @@ export function titleFromHtml(html: string): string {
   const raw = findTitle(html);
   if (raw === null) return "";
   // A copy: an unchanged title is a view of the whole page (see detach), and records are kept.
-  const title = detach(stripControl(decodeEntities(raw)));
+  const title = detach(stripControl(decodeText(raw)));
   const points = Array.from(title);
   return points.length <= MAX_TITLE ? title : points.slice(0, MAX_TITLE).join("").trimEnd();
 }
