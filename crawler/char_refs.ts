@@ -24,9 +24,16 @@ let names: Map<string, string> | undefined;
 function nameTable(): Map<string, string> {
   if (names !== undefined) return names;
   names = new Map();
-  for (const [, name, mark, text] of ENTITY_TABLE.matchAll(/([A-Za-z0-9]+)([;?])([^ ]+)/g)) {
-    names.set(name + ";", text);
-    if (mark === "?") names.set(name, text);
+  for (const entry of ENTITY_TABLE.split(" ")) {
+    let mark = 1; // entries are name, then `;` or `?`, then the text (see entity_table.ts)
+    while (isAlphanumeric(entry.charCodeAt(mark))) mark++;
+    const text = entry.slice(mark + 1);
+    if (entry.charCodeAt(mark) === SEMI) names.set(entry.slice(0, mark + 1), text);
+    else {
+      const name = entry.slice(0, mark); // a legacy name: with and without `;`
+      names.set(name + ";", text);
+      names.set(name, text);
+    }
   }
   return names;
 }
