@@ -6,11 +6,11 @@
  * @module
  */
 
-/** The canonical encoding name for a label (`"GB2312"` → `"gbk"`), or null when it is unknown. */
 // Labels seen so far and what they name (null: not an encoding): asked once per label, not once
 // per page. Labels come from the network, so the memo is capped.
 const labels = new Map<string, string | null>();
 
+/** The canonical encoding name for a label (`"GB2312"` → `"gbk"`), or null when it is unknown. */
 function normalise(label: string): string | null {
   let encoding = labels.get(label);
   if (encoding !== undefined) return encoding;
