@@ -66,11 +66,13 @@ export function fastHrefForm(href: string): HrefForm | null {
   if (first <= SPACE || href.charCodeAt(n - 1) <= SPACE) return null;
   let form: HrefForm;
   if (first === SLASH) {
-    const second = href.charCodeAt(1); // NaN for "/"
+    // Never read past the end: the NaN of an out-of-range charCodeAt made V8 throw the optimised
+    // code away and compile it again.
+    const second = n > 1 ? href.charCodeAt(1) : 0;
     if (second === SLASH) {
       // Deno 2.9 (rust-url) fails `///h` and `//\h` against a base, where the Standard (and
       // `new URL("http:///h")`) skips the extra slashes: fall back to fail the same way.
-      const third = href.charCodeAt(2);
+      const third = n > 2 ? href.charCodeAt(2) : 0;
       if (third === SLASH || third === BACKSLASH) return null;
       form = "scheme-relative";
     } else if (second === BACKSLASH) return null;
