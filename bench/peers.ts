@@ -753,8 +753,8 @@ function goals(
     const bare = get("crawl-0", "bare-deno");
     if (bare) {
       const r = gcC.pagesPerS / bare.pagesPerS;
-      // The two run back to back in every round, so a round's ratio saw one machine state: the
-      // spread of these says how far the verdict above can be trusted on a shared machine.
+      // greencrawl and bare Deno run back to back in every round, so each round's ratio saw one
+      // machine state: their spread says how far the verdict can be trusted on a shared machine.
       const walls = (peer: string) =>
         results.get("crawl-0")?.find((x) => x.peer === peer)?.runs.map((x) => x.wallS) ?? [];
       const [ours, theirs] = [walls("greencrawl"), walls("bare-deno")];
