@@ -6,23 +6,19 @@
  * @module
  */
 
-// Labels seen so far and what they name (null: not an encoding): asked once per label, not once
-// per page. Labels come from the network, so the memo is capped.
-const labels = new Map<string, string | null>();
+import { Memo } from "./memo.ts";
 
-/** The canonical encoding name for a label (`"GB2312"` → `"gbk"`), or null when it is unknown. */
-function normalise(label: string): string | null {
-  let encoding = labels.get(label);
-  if (encoding !== undefined) return encoding;
+/**
+ * The canonical encoding name for a label (`"GB2312"` → `"gbk"`), or null when it is unknown:
+ * asked of `TextDecoder` once per label, not once per page.
+ */
+const encodings = new Memo(256, (label: string): string | null => {
   try {
-    encoding = new TextDecoder(label.trim()).encoding;
+    return new TextDecoder(label.trim()).encoding;
   } catch {
-    encoding = null;
+    return null;
   }
-  if (labels.size >= 256) labels.clear();
-  labels.set(label, encoding);
-  return encoding;
-}
+});
 
 function fromBom(b: Uint8Array): string | null {
   if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return "utf-8";
@@ -75,8 +71,8 @@ function prescan(bytes: Uint8Array): string | null {
       const charset = attrs.get("charset");
       const pragma = attrs.get("http-equiv")?.toLowerCase() === "content-type";
       const fromContent = pragma ? metaContentCharset(attrs.get("content") ?? "") : null;
-      const enc = (charset === undefined ? null : normalise(charset)) ??
-        (fromContent === null ? null : normalise(fromContent));
+      const enc = (charset === undefined ? null : encodings.get(charset)) ??
+        (fromContent === null ? null : encodings.get(fromContent));
       if (enc === "utf-16le" || enc === "utf-16be") return "utf-8";
       if (enc === "x-user-defined") return "windows-1252";
       if (enc) return enc;
@@ -115,7 +111,7 @@ function isUtf8(bytes: Uint8Array): boolean {
 export function detectCharset(bytes: Uint8Array, contentType: string | null): string {
   const fromHeader = contentType === null ? null : headerCharset(contentType);
   return fromBom(bytes) ??
-    (fromHeader === null ? null : normalise(fromHeader)) ??
+    (fromHeader === null ? null : encodings.get(fromHeader)) ??
     prescan(bytes) ??
     (isUtf8(bytes) ? "utf-8" : "windows-1252");
 }

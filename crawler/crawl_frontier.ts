@@ -21,6 +21,7 @@
 import { block } from "../green/hub.ts";
 import { tryCanonicalUrl } from "./canonical.ts";
 import type { Frontier, Job } from "./frontier.ts";
+import { Memo } from "./memo.ts";
 import type { RobotsVerdict } from "./robots_cache.ts";
 import type { InScope, ScopeReason } from "./scope.ts";
 
@@ -111,7 +112,8 @@ export class CrawlFrontier implements Frontier {
   #seen = new Set<string>();
   #hosts = new Map<string, Host>();
   #hostOf = new Map<Job, Host>(); // jobs handed out and not done yet
-  #seedUrls = new Map<string, URL>(); // parsed seeds, for the scope check of their descendants
+  /** Parsed seeds, for the scope checks of their descendants (a long seed list stays cheap). */
+  #seedUrls = new Memo(1024, (seed: string) => new URL(seed));
   #waiting = new Set<Host>(); // hosts with queued jobs, in round-robin order
   #queued = 0;
   #inFlight = 0;
@@ -316,7 +318,7 @@ export class CrawlFrontier implements Frontier {
       return true;
     }
     const target = new URL(key);
-    const verdict = this.#o.inScope(target, this.#seedUrl(job.seed));
+    const verdict = this.#o.inScope(target, this.#seedUrls.get(job.seed));
     if (!verdict.ok) {
       const c = this.counters.outOfScope;
       c[verdict.reason] = (c[verdict.reason] ?? 0) + 1;
@@ -339,16 +341,6 @@ export class CrawlFrontier implements Frontier {
     return verdict.allowed;
   }
 
-  /** The parsed seed, for scope checks (a few kept: a long seed list stays cheap). */
-  #seedUrl(seed: string): URL {
-    let url = this.#seedUrls.get(seed);
-    if (!url) {
-      if (this.#seedUrls.size >= 1024) this.#seedUrls.clear();
-      this.#seedUrls.set(seed, url = new URL(seed));
-    }
-    return url;
-  }
-
   done(job: Job, links: readonly string[], finalUrl?: string | null): void {
     const host = this.#hostOf.get(job);
     if (host) {
@@ -365,7 +357,7 @@ export class CrawlFrontier implements Frontier {
       this.counters.tooDeep += links.length;
       return;
     }
-    const seed = this.#seedUrl(job.seed);
+    const seed = this.#seedUrls.get(job.seed);
     const now = performance.now();
     let origin: Origin | undefined; // one for all links of this page
     let queued = 0;

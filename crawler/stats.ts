@@ -3,6 +3,7 @@
  * @module
  */
 
+import { Memo } from "./memo.ts";
 import type { FetchRecord } from "./record.ts";
 
 /** Status classes counted in {@linkcode RunSummary.byStatus}; `"none"` means no response. */
@@ -161,15 +162,8 @@ export class RunStats {
 function hostOf(url: string): string | null {
   const slashes = url.indexOf("//"); // none: parse it whole (`http:/h/x` has a host too)
   const slash = slashes < 0 ? -1 : url.indexOf("/", slashes + 2);
-  const key = slash < 0 ? url : url.slice(0, slash);
-  let host = hosts.get(key);
-  if (host === undefined) {
-    host = URL.parse(key)?.host || null;
-    if (hosts.size >= 1024) hosts.clear();
-    hosts.set(key, host);
-  }
-  return host;
+  return hosts.get(slash < 0 ? url : url.slice(0, slash));
 }
 
-/** Hosts by prefix, for `hostOf` (bounded: cleared when full). */
-const hosts = new Map<string, string | null>();
+/** Hosts by prefix, for `hostOf`. */
+const hosts = new Memo(1024, (prefix: string) => URL.parse(prefix)?.host || null);
