@@ -2,7 +2,7 @@
  * greencrawl against the tools users would pick instead, on one machine, in one run.
  *
  * ```sh
- * deno run -A bench/peers.ts [--quick] [--runs 3] [--k 50] [--only greencrawl,gevent]
+ * deno task bench:peers [--quick] [--runs 3] [--k 50] [--only greencrawl,gevent]
  * ```
  *
  * It starts the loopback test site (`bench/site.ts`) once per scenario, installs the peers that
@@ -30,7 +30,7 @@ const PEERS_DIR = ROOT + "bench/peers/";
 const CRAWLEE_VERSION = "3.18.1";
 const DEBIAN_PYTHON = "/usr/bin/python3";
 
-const HELP = `Usage: deno run -A bench/peers.ts [options]
+const HELP = `Usage: deno task bench:peers [options]
 
 Benchmark greencrawl against bare Deno, gevent, Scrapy, Crawlee, curl, xargs+curl, wget and wrk
 on the loopback test site (bench/site.ts). Progress on stderr, a Markdown report on stdout.
@@ -47,7 +47,8 @@ Options:
   -h, --help      show this help and exit
 
 Permissions: it spawns deno, python3, node, npm, apt-get, curl, wget, wrk, xargs and
-/usr/bin/time, so it needs --allow-run, which is as good as -A: run it with -A.
+/usr/bin/time, so it needs --allow-run, which is as good as -A: the task runs it with -A, and
+with DENO_NO_UPDATE_CHECK=1 so that no deno process looks up dl.deno.land during the runs.
 `;
 
 // ---------------------------------------------------------------------------------------------
@@ -1006,7 +1007,7 @@ async function main(args: string[]): Promise<number> {
 
   // The report.
   const used = new Set<string>([...peers.map((p) => p.name), ...(runWrk ? ["wrk"] : [])]);
-  const cmd = `deno run -A bench/peers.ts ${args.join(" ")}`.trim();
+  const cmd = `deno task bench:peers ${args.join(" ")}`.trim();
   const lines: string[] = [
     `# greencrawl vs peers`,
     "",
