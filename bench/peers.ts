@@ -723,9 +723,10 @@ function goals(
   scs: Scenario[],
   k: number,
 ): string[] {
+  const rowOf = (id: string, peer: string) => results.get(id)?.find((r) => r.peer === peer);
   const get = (id: string, peer: string) => {
     const sc = scs.find((s) => s.id === id)!;
-    const row = results.get(id)?.find((r) => r.peer === peer);
+    const row = rowOf(id, peer);
     return row ? summarize(row, sc.pages) : null;
   };
   const lines = ["## Goals (issue 5)", ""];
@@ -756,8 +757,7 @@ function goals(
       const r = gcC.pagesPerS / bare.pagesPerS;
       // greencrawl and bare Deno run back to back in every round, so each round's ratio saw one
       // machine state: their spread says how far the verdict can be trusted on a shared machine.
-      const walls = (peer: string) =>
-        results.get("crawl-0")?.find((x) => x.peer === peer)?.runs.map((x) => x.wallS) ?? [];
+      const walls = (peer: string) => rowOf("crawl-0", peer)?.runs.map((x) => x.wallS) ?? [];
       const [ours, theirs] = [walls("greencrawl"), walls("bare-deno")];
       const rounds = ours.length > 1 && ours.length === theirs.length
         ? `; round by round ${ours.map((w, i) => `${fmt((theirs[i] / w) * 100, 0)}%`).join(", ")}`
