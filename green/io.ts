@@ -8,7 +8,7 @@
  * @module
  */
 import { blockingSleep, openUrlBlocking } from "./blocking.ts";
-import { block } from "./hub.ts";
+import { block, waitFor } from "./hub.ts";
 import { isPatched } from "./monkey.ts";
 import { openUrlAsync } from "./open_async.ts";
 import { sleep as greenSleep } from "./sleep.ts";
@@ -34,28 +34,11 @@ export async function openUrl(
 ): Promise<UrlResponse> {
   if (blocking) return await openUrlBlocking(url, options);
   const controller = new AbortController();
-  const response = await interruptible(
+  const response = await waitFor(
     openUrlAsync(url, options, controller),
     () => controller.abort(),
   );
   return new GreenResponse(response);
-}
-
-/** Awaits `work` as a green wait; `onInterrupt` stops the work when a kill or Timeout lands. */
-function interruptible<T>(work: Promise<T>, onInterrupt: () => void): Promise<T> {
-  return block<T>((resolve, reject) => {
-    let settled = false;
-    work.then((v) => {
-      settled = true;
-      resolve(v);
-    }, (e) => {
-      settled = true;
-      reject(e);
-    });
-    return () => {
-      if (!settled) onInterrupt();
-    };
-  });
 }
 
 const NO_MORE: Promise<null> = Promise.resolve(null);
@@ -83,9 +66,7 @@ class GreenResponse implements UrlResponse {
   readChunk(): Promise<Uint8Array | null> {
     // After a body read whole, the caller's last readChunk() needs no wait (and no green wait).
     const response = this.#response;
-    return response.ended
-      ? NO_MORE
-      : interruptible(response.readChunk(), () => void response.cancel());
+    return response.ended ? NO_MORE : waitFor(response.readChunk(), () => void response.cancel());
   }
 
   read(): Promise<Uint8Array> {
