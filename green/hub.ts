@@ -267,6 +267,7 @@ export function waitFor<T>(work: Promise<T>, onInterrupt: () => void): Promise<T
     const pending = g.enter(wait);
     if (pending !== NONE) {
       wait.done = true;
+      work.catch(ignore); // its outcome has no reader now: a stopped request rejects
       onInterrupt();
       reject(pending);
       return;
@@ -281,6 +282,8 @@ export function waitFor<T>(work: Promise<T>, onInterrupt: () => void): Promise<T
     });
   });
 }
+
+function ignore(): void {}
 
 /**
  * One green wait: settles once, by its work, its timeout or an interrupt, and then leaves its

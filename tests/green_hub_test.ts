@@ -10,17 +10,33 @@ import { block, waitFor } from "../green/hub.ts";
 import { GreenletExit, sleep, spawn, Timeout } from "../mod.ts";
 import { assert, assertEquals, test } from "./assert.ts";
 
-/** A promise settled from outside, and whether anything stopped it. */
+/**
+ * Work settled from outside. `stop()` counts the stops and rejects the work, as an aborted
+ * request does: nothing may leave that rejection unhandled.
+ */
 function work<T>() {
   let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => resolve = r);
-  return { promise, resolve, stops: 0 };
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  const w = {
+    promise,
+    resolve,
+    stops: 0,
+    stop() {
+      w.stops++;
+      reject(new DOMException("stopped", "AbortError"));
+    },
+  };
+  return w;
 }
 
 test("waitFor: the work's value; a later kill does not stop finished work", async () => {
   const w = work<string>();
   const g = spawn(async () => {
-    const value = await waitFor(w.promise, () => w.stops++);
+    const value = await waitFor(w.promise, () => w.stop());
     await sleep(10);
     return value;
   });
@@ -37,7 +53,7 @@ test("waitFor: a kill rejects the wait at once and stops the work once", async (
   let caught: unknown;
   const g = spawn(async () => {
     try {
-      return await waitFor(w.promise, () => w.stops++);
+      return await waitFor(w.promise, () => w.stop());
     } catch (error) {
       caught = error;
       throw error;
@@ -58,7 +74,7 @@ test("waitFor: an interrupt that arrived before the wait rejects it and stops th
   const g = spawn(async () => {
     await new Promise((resolve) => setTimeout(resolve, 20)); // not a green wait: the kill queues
     try {
-      return await waitFor(w.promise, () => w.stops++);
+      return await waitFor(w.promise, () => w.stop());
     } catch (error) {
       caught = error;
       throw error;
@@ -75,7 +91,7 @@ test("waitFor: a Timeout interrupts it; the greenlet goes on", async () => {
   const g = spawn(async () => {
     const t = Timeout.startNew(0.01);
     try {
-      return await waitFor(w.promise, () => w.stops++);
+      return await waitFor(w.promise, () => w.stop());
     } catch (error) {
       return error === t ? "timed out" : `other: ${error}`;
     } finally {
