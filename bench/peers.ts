@@ -2,7 +2,7 @@
  * greencrawl against the tools users would pick instead, on one machine, in one run.
  *
  * ```sh
- * deno task bench:peers [--quick] [--runs 3] [--k 50] [--only greencrawl,gevent]
+ * deno task bench:peers [--quick] [--runs 3] [--short-runs 9] [--k 50] [--only greencrawl,gevent]
  * ```
  *
  * It starts the loopback test site (`bench/site.ts`) once per scenario, installs the peers that
@@ -16,7 +16,8 @@
  *    Scrapy, Crawlee, `wget -r --spider`;
  * 3. `wrk` against one page: the loopback request ceiling.
  *
- * Each row gives the median wall time, pages/s, the ratio to greencrawl and to the ideal
+ * Each row gives the median wall time (rows whose runs take under a second get more runs: on a
+ * shared machine one hiccup moves a sub-second run by a quarter), pages/s, the ratio to greencrawl and to the ideal
  * `ceil(N/K) x latency`, peak RSS and CPU seconds (from GNU time), and how many of the N pages
  * the site saw requested (a diff of its `/__stats?paths=1` around each run). Progress goes to
  * stderr; the report (Markdown) goes to stdout. See `--help`.
@@ -29,6 +30,8 @@ const ROOT = new URL("../", import.meta.url).pathname;
 const PEERS_DIR = ROOT + "bench/peers/";
 const CRAWLEE_VERSION = "3.18.1";
 const DEBIAN_PYTHON = "/usr/bin/python3";
+/** Runs shorter than this (median, seconds) get `--short-runs` runs. */
+const SHORT_S = 1;
 
 const HELP = `Usage: deno task bench:peers [options]
 
@@ -37,7 +40,10 @@ on the loopback test site (bench/site.ts). Progress on stderr, a Markdown report
 
 Options:
   --runs R        timed runs per row; the row shows the median             [default: 3]
-  --quick         one run per row (same as --runs 1)
+  --short-runs S  runs for a peer whose runs take under 1 s (median so far): one
+                  hiccup of a shared machine moves a 0.4 s run by a quarter, so
+                  these rows need more runs for a steady median            [default: 9]
+  --quick         one run per row (same as --runs 1 --short-runs 1)
   --k K           concurrency for every peer                               [default: 50]
   --only LIST     comma-separated peers to run (greencrawl is always run, as the reference):
                   PEER_NAMES
@@ -56,6 +62,8 @@ with DENO_NO_UPDATE_CHECK=1 so that no deno process looks up dl.deno.land during
 
 interface Options {
   runs: number;
+  /** Runs, at least `runs`, for a peer whose runs of a row take under `SHORT_S`. */
+  shortRuns: number;
   k: number;
   only: Set<string> | null;
   tiny: boolean;
@@ -808,6 +816,7 @@ function parseOptions(args: string[]): Options | "help" {
       help: { type: "boolean", short: "h" },
       quick: { type: "boolean" },
       runs: { type: "string" },
+      "short-runs": { type: "string" },
       k: { type: "string" },
       only: { type: "string" },
       tiny: { type: "boolean" },
@@ -833,8 +842,10 @@ function parseOptions(args: string[]): Options | "help" {
     }
     only.add("greencrawl");
   }
+  const runs = values.quick ? 1 : int("runs", values.runs, 3, 1);
   return {
-    runs: values.quick ? 1 : int("runs", values.runs, 3, 1),
+    runs,
+    shortRuns: values.quick ? 1 : Math.max(runs, int("short-runs", values["short-runs"], 9, 1)),
     k: int("k", values.k, 50, 1),
     only,
     tiny: values.tiny ?? false,
@@ -953,12 +964,16 @@ async function main(args: string[]): Promise<number> {
     }
 
     for (const sc of scs) results.set(sc.id, []);
-    for (let r = 1; r <= opts.runs; r++) {
+    // Rounds after the first `runs` go on only for the peers whose runs of a row are short.
+    for (let r = 1; r <= opts.shortRuns; r++) {
+      const planned = r <= opts.runs ? opts.runs : opts.shortRuns;
       for (const sc of scs) {
         const site = siteOf.get(sc.id)!;
         const c = ctxs.get(sc.id)!;
         for (const p of peers) {
           if (p.what[sc.kind] === null) continue;
+          const done = results.get(sc.id)!.find((x) => x.peer === p.name)?.runs ?? [];
+          if (r > opts.runs && !(median(done.map((x) => x.wallS)) < SHORT_S)) continue;
           const res = await timedRun(
             p.argv(sc.kind, c),
             p.cwd?.(c),
@@ -973,7 +988,7 @@ async function main(args: string[]): Promise<number> {
           if (!row) rows.push(row = { peer: p.name, runs: [] });
           row.runs.push(res);
           note(
-            `run ${r}/${opts.runs} ${sc.id.padEnd(8)} ${p.name.padEnd(11)} ` +
+            `run ${r}/${planned} ${sc.id.padEnd(8)} ${p.name.padEnd(11)} ` +
               `${res.wallS.toFixed(2)} s, ${res.pagesSeen}/${sc.pages} pages, ` +
               `${res.rssMb === null ? "–" : res.rssMb.toFixed(0)} MB, exit ${res.code}` +
               (res.code !== 0 && res.stderrTail ? ` (${res.stderrTail.slice(0, 200)})` : ""),
@@ -1019,7 +1034,11 @@ async function main(args: string[]): Promise<number> {
     `(shared with the site process), ${
       (Deno.systemMemoryInfo().total / 2 ** 30).toFixed(0)
     } GiB RAM; site and peers on 127.0.0.1`,
-    `- Runs per row: ${opts.runs} (median shown); K = ${opts.k}; each peer warmed up once, untimed`,
+    `- Runs per row: ${opts.runs}${
+      opts.shortRuns > opts.runs
+        ? `, ${opts.shortRuns} for a peer whose runs take under ${SHORT_S} s`
+        : ""
+    } (median shown); K = ${opts.k}; each peer warmed up once, untimed`,
     ...(await versions(tools, used)),
     "",
     ...(skipped.length ? ["Skipped or limited:", "", ...skipped.map((s) => `- ${s}`), ""] : []),

@@ -53,3 +53,45 @@ test("bench/peers.ts --quick --tiny --no-install prints the tables and exits 0",
     assert(/^skip [a-z-]+: \S/.test(line), `unclear skip line: ${line}`);
   }
 });
+
+test("bench/peers.ts --short-runs: sub-second rows get the extra runs, interleaved", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      PEERS,
+      "--tiny",
+      "--runs",
+      "1",
+      "--short-runs",
+      "2",
+      "--only",
+      "bare-deno",
+      "--no-install",
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), LIMIT_MS);
+  const { code, stdout, stderr } = await child.output();
+  clearTimeout(timer);
+  const out = new TextDecoder().decode(stdout);
+  const err = new TextDecoder().decode(stderr);
+  assertEquals(code, 0, `peers.ts exited ${code}:\n${err}\n${out}`);
+  // Tiny runs all take well under a second, so every row of both peers runs twice.
+  const runs = err.split("\n").filter((l) => l.startsWith("run "));
+  for (const id of ["list-0", "list-100", "crawl-0", "crawl-50"]) {
+    for (const peer of ["greencrawl", "bare-deno"]) {
+      const mine = runs.filter((l) => l.split(/\s+/)[2] === id && l.split(/\s+/)[3] === peer);
+      assertEquals(mine.map((l) => l.split(/\s+/)[1]), ["1/1", "2/2"], `${id} ${peer}`);
+    }
+  }
+  const rounds = runs.map((l) => l.split(/\s+/)[1]);
+  assert(rounds.lastIndexOf("1/1") < rounds.indexOf("2/2"), `not interleaved:\n${runs.join("\n")}`);
+  assert(
+    out.includes("- Runs per row: 1, 2 for a peer whose runs take under 1 s (median shown)"),
+    `the report does not say how many runs:\n${out.slice(0, 600)}`,
+  );
+  assert(/round by round \d+%, \d+%\)/.test(out), "the 0 ms crawl goal gives both rounds");
+});
