@@ -222,15 +222,9 @@ export function block<T>(
   timeout?: number | null,
   onTimeout?: () => T,
 ): Promise<T> {
-  const g = current();
   return new Promise<T>((resolve, reject) => {
-    const wait = new Wait<T>(g, resolve, reject);
-    const pending = g.enter(wait);
-    if (pending !== NONE) {
-      wait.done = true;
-      reject(pending);
-      return;
-    }
+    const wait = Wait.start(resolve, reject);
+    if (wait === null) return;
     try {
       wait.cleanup = setup((value) => wait.resolve(value), (reason) => wait.reject(reason));
     } catch (error) {
@@ -261,15 +255,11 @@ export function block<T>(
  * ```
  */
 export function waitFor<T>(work: Promise<T>, onInterrupt: () => void): Promise<T> {
-  const g = current();
   return new Promise<T>((resolve, reject) => {
-    const wait = new Wait<T>(g, resolve, reject);
-    const pending = g.enter(wait);
-    if (pending !== NONE) {
-      wait.done = true;
+    const wait = Wait.start(resolve, reject);
+    if (wait === null) {
       work.catch(ignore); // its outcome has no reader now: a stopped request rejects
       onInterrupt();
-      reject(pending);
       return;
     }
     wait.cleanup = onInterrupt; // runs only when the wait ends before the work does
@@ -302,6 +292,20 @@ class Wait<T> implements Waiter {
     this.#g = g;
     this.#resolve = resolve;
     this.#reject = reject;
+  }
+
+  /**
+   * Begins a wait of the current greenlet; null when an interrupt was already queued for it,
+   * which then rejects the wait at once.
+   */
+  static start<T>(resolve: (value: T) => void, reject: (reason: unknown) => void): Wait<T> | null {
+    const g = current();
+    const wait = new Wait<T>(g, resolve, reject);
+    const pending = g.enter(wait);
+    if (pending === NONE) return wait;
+    wait.done = true;
+    reject(pending);
+    return null;
   }
 
   /** Ends the wait; false when it had already ended. */

@@ -48,20 +48,26 @@ test("waitFor: the work's value; a later kill does not stop finished work", asyn
   assert(g.value instanceof GreenletExit, `killed in its sleep, got ${String(g.value)}`);
 });
 
-test("waitFor: a kill rejects the wait at once and stops the work once", async () => {
-  const w = work<string>(); // never settles by itself
-  let caught: unknown;
+/** Spawns `fn` and keeps what it throws (and throws on), for the kill tests. */
+function spawnCatching(fn: () => Promise<unknown>) {
+  const seen: { caught?: unknown } = {};
   const g = spawn(async () => {
     try {
-      return await waitFor(w.promise, () => w.stop());
+      return await fn();
     } catch (error) {
-      caught = error;
+      seen.caught = error;
       throw error;
     }
   });
+  return { g, seen };
+}
+
+test("waitFor: a kill rejects the wait at once and stops the work once", async () => {
+  const w = work<string>(); // never settles by itself
+  const { g, seen } = spawnCatching(() => waitFor(w.promise, () => w.stop()));
   await sleep(0.005);
   await g.kill({ timeout: 1 });
-  assert(g.dead && caught instanceof GreenletExit, `interrupted by the kill, got ${caught}`);
+  assert(g.dead && seen.caught instanceof GreenletExit, `killed, got ${seen.caught}`);
   assertEquals(w.stops, 1);
   w.resolve("too late"); // settling afterwards changes nothing
   await sleep(0);
@@ -70,19 +76,13 @@ test("waitFor: a kill rejects the wait at once and stops the work once", async (
 
 test("waitFor: an interrupt that arrived before the wait rejects it and stops the work", async () => {
   const w = work<string>();
-  let caught: unknown;
-  const g = spawn(async () => {
+  const { g, seen } = spawnCatching(async () => {
     await new Promise((resolve) => setTimeout(resolve, 20)); // not a green wait: the kill queues
-    try {
-      return await waitFor(w.promise, () => w.stop());
-    } catch (error) {
-      caught = error;
-      throw error;
-    }
+    return await waitFor(w.promise, () => w.stop());
   });
   await sleep(0.005);
   await g.kill({ timeout: 1 });
-  assert(caught instanceof GreenletExit, `the queued kill lands on waitFor, got ${caught}`);
+  assert(seen.caught instanceof GreenletExit, `the queued kill lands on waitFor: ${seen.caught}`);
   assertEquals(w.stops, 1);
 });
 

@@ -15,10 +15,11 @@ import { assert, assertEquals, test } from "./assert.ts";
 const PEERS = fileURLToPath(new URL("../bench/peers.ts", import.meta.url));
 const LIMIT_MS = 60_000;
 
-test("bench/peers.ts --quick --tiny --no-install prints the tables and exits 0", async () => {
+/** Runs `bench/peers.ts` with `args` (killed after 60 s): exit code, stdout, stderr, seconds. */
+async function runPeers(args: string[]) {
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", PEERS, "--quick", "--tiny", "--no-install"],
+    args: ["run", "-A", PEERS, ...args],
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -27,8 +28,12 @@ test("bench/peers.ts --quick --tiny --no-install prints the tables and exits 0",
   const { code, stdout, stderr } = await child.output();
   clearTimeout(timer);
   const elapsed = performance.now() - started;
-  const out = new TextDecoder().decode(stdout);
-  const err = new TextDecoder().decode(stderr);
+  const decoder = new TextDecoder();
+  return { code, out: decoder.decode(stdout), err: decoder.decode(stderr), elapsed };
+}
+
+test("bench/peers.ts --quick --tiny --no-install prints the tables and exits 0", async () => {
+  const { code, out, err, elapsed } = await runPeers(["--quick", "--tiny", "--no-install"]);
 
   assertEquals(code, 0, `peers.ts exited ${code}:\n${err}\n${out}`);
   assert(elapsed < LIMIT_MS, `took ${(elapsed / 1000).toFixed(1)} s, over 60 s`);
@@ -55,29 +60,9 @@ test("bench/peers.ts --quick --tiny --no-install prints the tables and exits 0",
 });
 
 test("bench/peers.ts --short-runs: sub-second rows get the extra runs, interleaved", async () => {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      PEERS,
-      "--tiny",
-      "--runs",
-      "1",
-      "--short-runs",
-      "2",
-      "--only",
-      "bare-deno",
-      "--no-install",
-    ],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const timer = setTimeout(() => child.kill("SIGKILL"), LIMIT_MS);
-  const { code, stdout, stderr } = await child.output();
-  clearTimeout(timer);
-  const out = new TextDecoder().decode(stdout);
-  const err = new TextDecoder().decode(stderr);
+  const { code, out, err } = await runPeers(
+    ["--tiny", "--runs", "1", "--short-runs", "2", "--only", "bare-deno", "--no-install"],
+  );
   assertEquals(code, 0, `peers.ts exited ${code}:\n${err}\n${out}`);
   // Tiny runs all take well under a second, so every row of both peers runs twice.
   const runs = err.split("\n").filter((l) => l.startsWith("run "));
