@@ -17,10 +17,10 @@
  * 3. `wrk` against one page: the loopback request ceiling.
  *
  * Each row gives the median wall time (rows whose runs take under a second get more runs: on a
- * shared machine one hiccup moves a sub-second run by a quarter), pages/s, the ratio to greencrawl and to the ideal
- * `ceil(N/K) x latency`, peak RSS and CPU seconds (from GNU time), and how many of the N pages
- * the site saw requested (a diff of its `/__stats?paths=1` around each run). Progress goes to
- * stderr; the report (Markdown) goes to stdout. See `--help`.
+ * shared machine one hiccup moves a sub-second run by a quarter), pages/s, the ratio to
+ * greencrawl and to the ideal `ceil(N/K) x latency`, peak RSS and CPU seconds (from GNU time),
+ * and how many of the N pages the site saw requested (a diff of its `/__stats?paths=1` around
+ * each run). Progress goes to stderr; the report (Markdown) goes to stdout. See `--help`.
  * @module
  */
 
@@ -972,8 +972,9 @@ async function main(args: string[]): Promise<number> {
         const c = ctxs.get(sc.id)!;
         for (const p of peers) {
           if (p.what[sc.kind] === null) continue;
-          const done = results.get(sc.id)!.find((x) => x.peer === p.name)?.runs ?? [];
-          if (r > opts.runs && !(median(done.map((x) => x.wallS)) < SHORT_S)) continue;
+          const rows = results.get(sc.id)!;
+          let row = rows.find((x) => x.peer === p.name);
+          if (r > opts.runs && !(row && median(row.runs.map((x) => x.wallS)) < SHORT_S)) continue;
           const res = await timedRun(
             p.argv(sc.kind, c),
             p.cwd?.(c),
@@ -983,8 +984,6 @@ async function main(args: string[]): Promise<number> {
             site.url,
             sc.pages,
           );
-          const rows = results.get(sc.id)!;
-          let row = rows.find((x) => x.peer === p.name);
           if (!row) rows.push(row = { peer: p.name, runs: [] });
           row.runs.push(res);
           note(

@@ -77,12 +77,12 @@ export class RawGreenlet {
    * not replace (and so lose) the kill.
    */
   interrupt(reason: unknown): void {
-    const waiter = this.#waiter;
-    const others = this.#others;
-    if (waiter === undefined && (others === undefined || others.size === 0)) {
+    if (!this.#blocked()) {
       (this.#pending ??= []).push(reason);
       return;
     }
+    const waiter = this.#waiter;
+    const others = this.#others;
     this.#waiter = undefined;
     this.#others = undefined;
     waiter?.cancel(reason);
@@ -102,12 +102,14 @@ export class RawGreenlet {
     const pending = this.#pending;
     if (pending !== undefined && pending.length > 0) return pending.shift();
     // The slot is only taken when no other wait is registered, so it always holds the oldest.
-    if (this.#waiter === undefined && (this.#others === undefined || this.#others.size === 0)) {
-      this.#waiter = waiter;
-    } else {
-      (this.#others ??= new Set()).add(waiter);
-    }
+    if (!this.#blocked()) this.#waiter = waiter;
+    else (this.#others ??= new Set()).add(waiter);
     return NONE;
+  }
+
+  /** Whether any wait is registered. */
+  #blocked(): boolean {
+    return this.#waiter !== undefined || (this.#others !== undefined && this.#others.size > 0);
   }
 
   /** @internal Unregisters a finished wait. */
