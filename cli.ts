@@ -7,18 +7,18 @@
  * live status line shows the progress on stderr. See `--help`.
  * @module
  */
-import { parseCli } from "./crawler/cli_args.ts";
-import type { CliOptions } from "./crawler/cli_args.ts";
-import type { Job } from "./crawler/frontier.ts";
-import { type LineWriter, recordOutput, syncWriter, withStatusLine } from "./crawler/output.ts";
-import type { Progress } from "./crawler/progress.ts";
+import { parseCli } from "./cli/args.ts";
+import type { CliOptions } from "./cli/args.ts";
+import type { Job } from "./crawler/frontier/frontier.ts";
+import { type LineWriter, recordOutput, syncWriter, withStatusLine } from "./cli/output.ts";
+import type { Progress } from "./cli/progress.ts";
 import type { FetchRecord } from "./crawler/record.ts";
-import type { CrawlRun } from "./crawler/crawl.ts";
-import type { CrawlCounters } from "./crawler/crawl_frontier.ts";
-import type { ReportOptions, ReportRun } from "./crawler/report_html.ts";
-import { fetchAll, workersFor } from "./crawler/run.ts";
-import { RunStats } from "./crawler/stats.ts";
-import { decodeInput, type ListEntry, parseUrlList } from "./crawler/url_list.ts";
+import type { CrawlRun } from "./crawler/run/crawl.ts";
+import type { CrawlCounters } from "./crawler/frontier/crawl.ts";
+import type { ReportOptions, ReportRun } from "./crawler/report/render.ts";
+import { fetchAll, workersFor } from "./crawler/run/runner.ts";
+import { RunStats } from "./crawler/report/summary.ts";
+import { decodeInput, type ListEntry, parseUrlList } from "./crawler/url/list.ts";
 
 /** Runs the command line; resolves the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -44,7 +44,7 @@ export async function main(args: string[]): Promise<number> {
   // The status line, --compare and --sweep are loaded only when used: start-up is part of every
   // run's wall time.
   const progress = !options.quiet && !options.noProgress && Deno.stderr.isTerminal()
-    ? new (await import("./crawler/progress.ts")).Progress()
+    ? new (await import("./cli/progress.ts")).Progress()
     : undefined;
   const session: Session = { options, controller, progress };
   let interrupts = 0;
@@ -119,7 +119,7 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
     if (options.depth > 0) {
       // Loaded on demand: the HTML scanner and the Public Suffix List cost start-up time and
       // memory that a plain URL list does not need.
-      const { crawl } = await import("./crawler/crawl.ts");
+      const { crawl } = await import("./crawler/run/crawl.ts");
       crawlRun = crawl(entries, {
         ...runOptions,
         depth: options.depth,
@@ -176,7 +176,7 @@ async function runCompare(entries: ListEntry[], session: Session): Promise<boole
       `comparing ${entries.length} URLs: sequential, blocking, concurrent (${options.concurrency} workers)...`,
     );
   }
-  const { compare, formatCompare } = await import("./crawler/compare.ts");
+  const { compare, formatCompare } = await import("./crawler/measure/compare.ts");
   const results = await compare(entries, {
     ...fetchOptions(options),
     ...progressHooks(progress, entries.length),
@@ -216,7 +216,7 @@ async function runSweep(entries: ListEntry[], session: Session): Promise<boolean
       `sweeping ${entries.length} URLs in concurrent mode at N = ${levels.join(", ")}...`,
     );
   }
-  const { formatSweep, sweep, sweepPoints, sweepRuns } = await import("./crawler/sweep.ts");
+  const { formatSweep, sweep, sweepPoints, sweepRuns } = await import("./crawler/measure/sweep.ts");
   const results = await sweep(entries, levels, {
     ...fetchOptions(options),
     ...progressHooks(progress, entries.length),
@@ -287,7 +287,7 @@ async function writeReport(
   runs: ReportRun[],
   options: ReportOptions,
 ): Promise<void> {
-  const { renderReport } = await import("./crawler/report_html.ts"); // only --report needs it
+  const { renderReport } = await import("./crawler/report/render.ts"); // only --report needs it
   let bytes = new TextEncoder().encode(renderReport(runs, options));
   try {
     while (bytes.length > 0) bytes = bytes.subarray(file.writeSync(bytes));

@@ -235,9 +235,9 @@ async function checked(name: string, site: Site, crawl: (s: Site) => Promise<Run
 async function seenMemory(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error("run with --v8-flags=--expose-gc");
-  const { CrawlFrontier } = await import("../crawler/crawl_frontier.ts");
-  const { makeScope } = await import("../crawler/scope.ts");
-  const { canonicalUrl } = await import("../crawler/canonical.ts");
+  const { CrawlFrontier } = await import("../crawler/frontier/crawl.ts");
+  const { makeScope } = await import("../crawler/url/scope.ts");
+  const { canonicalUrl } = await import("../crawler/url/canonical.ts");
   const origin = "https://www.example-shop.com";
   const frontier = new CrawlFrontier([{ url: `${origin}/`, line: 1 }], {
     maxDepth: 10,

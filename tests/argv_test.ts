@@ -6,8 +6,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ArgvError, type ArgvProblem, parseArgv } from "../crawler/argv.ts";
-import { parseCli } from "../crawler/cli_args.ts";
+import { ArgvError, type ArgvProblem, parseArgv } from "../cli/argv.ts";
+import { parseCli } from "../cli/args.ts";
 import { assert, assertEquals, test } from "./assert.ts";
 
 /** The shapes `crawler/cli_args.ts` uses, plus a repeatable boolean. */

@@ -10,9 +10,9 @@
  *      tests/blocking_test.ts
  */
 
-import { blockingSleep, openUrlBlocking } from "../green/blocking.ts";
-import { openUrlAsync } from "../green/open_async.ts";
-import type { OpenOptions, UrlResponse } from "../green/url_response.ts";
+import { blockingSleep, openUrlBlocking } from "../green/io/blocking.ts";
+import { openUrlAsync } from "../green/io/open_async.ts";
+import type { OpenOptions, UrlResponse } from "../green/io/url_response.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Minimal assertions (no JSR here)
@@ -545,7 +545,7 @@ Deno.test("a script that made one blocking request exits by itself", async () =>
     const dir = await Deno.makeTempDir();
     try {
       const script = `${dir}/one_blocking.ts`;
-      const mod = new URL("../green/blocking.ts", import.meta.url).href;
+      const mod = new URL("../green/io/blocking.ts", import.meta.url).href;
       await Deno.writeTextFile(
         script,
         `import { openUrlBlocking } from ${JSON.stringify(mod)};\n` +

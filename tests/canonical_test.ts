@@ -1,5 +1,9 @@
 import { deepStrictEqual as eq, throws } from "node:assert/strict";
-import { canonicalUrl, normalizePercentEncoding, tryCanonicalUrl } from "../crawler/canonical.ts";
+import {
+  canonicalUrl,
+  normalizePercentEncoding,
+  tryCanonicalUrl,
+} from "../crawler/url/canonical.ts";
 
 Deno.test("canonicalUrl: scheme and host lower-cased, path case kept", () => {
   eq(canonicalUrl("HTTP://Example.COM/Path/File.HTML"), "http://example.com/Path/File.HTML");

@@ -10,8 +10,8 @@
  */
 // deno-lint-ignore no-import-prefix -- the reference decoder, pinned as crawler/html.ts had it
 import { decodeHTML, decodeHTMLAttribute } from "npm:entities@8.1.0/decode";
-import { decodeAttribute, decodeText } from "../crawler/char_refs.ts";
-import { ENTITY_TABLE } from "../crawler/entity_table.ts";
+import { decodeAttribute, decodeText } from "../crawler/html/char_refs.ts";
+import { ENTITY_TABLE } from "../crawler/html/entity_table.ts";
 import { prng } from "../bench/site/graph.ts";
 import { assert, assertEquals } from "./assert.ts";
 

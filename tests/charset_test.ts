@@ -1,5 +1,5 @@
 import { strictEqual } from "node:assert/strict";
-import { decodeHtml, detectCharset } from "../crawler/charset.ts";
+import { decodeHtml, detectCharset } from "../crawler/html/charset.ts";
 import { prng } from "../bench/site/graph.ts";
 
 const ascii = (s: string) => new TextEncoder().encode(s);

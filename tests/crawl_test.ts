@@ -10,7 +10,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { type RunningSite, startSite, TRAP_START } from "../bench/site.ts";
-import { crawl, type CrawlOptions, type CrawlRun, type Page } from "../crawler/crawl.ts";
+import { crawl, type CrawlOptions, type CrawlRun, type Page } from "../crawler/run/crawl.ts";
 import type { FetchRecord } from "../crawler/record.ts";
 import { assert, assertEquals, test } from "./assert.ts";
 

@@ -1,10 +1,10 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import type { FetchRecord } from "../crawler/record.ts";
-import { formatRecord, formatStart, formatSummary } from "../crawler/format_text.ts";
-import { formatNdjson } from "../crawler/format_ndjson.ts";
-import { csvField, csvHeader, formatCsv } from "../crawler/format_csv.ts";
-import { sanitizeRecord } from "../crawler/sanitize.ts";
-import { RunStats } from "../crawler/stats.ts";
+import { formatRecord, formatStart, formatSummary } from "../crawler/format/text.ts";
+import { formatNdjson } from "../crawler/format/ndjson.ts";
+import { csvField, csvHeader, formatCsv } from "../crawler/format/csv.ts";
+import { sanitizeRecord } from "../crawler/format/sanitize.ts";
+import { RunStats } from "../crawler/report/summary.ts";
 
 function rec(over: Partial<FetchRecord> = {}): FetchRecord {
   return {

@@ -1,5 +1,5 @@
 import { assert, assertEquals, test } from "./assert.ts";
-import { linkAbort } from "../green/abort_link.ts";
+import { linkAbort } from "../green/io/abort_link.ts";
 
 test("linkAbort: an abort reaches every linked controller with its reason, not unlinked ones", () => {
   const run = new AbortController();

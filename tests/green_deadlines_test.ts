@@ -1,5 +1,5 @@
 import { assert, assertEquals, test } from "./assert.ts";
-import { deadline } from "../green/deadlines.ts";
+import { deadline } from "../green/io/deadlines.ts";
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

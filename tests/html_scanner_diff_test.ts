@@ -9,7 +9,7 @@
  * @module
  */
 import { deepStrictEqual as eq, ok } from "node:assert/strict";
-import { scanLinks } from "../crawler/html.ts";
+import { scanLinks } from "../crawler/html/scan.ts";
 import { type LinkScan, scanLinks as reference } from "./fixtures/htmlparser2_scanner.ts";
 import { buildSite, type SiteOptions } from "../bench/site.ts";
 import { prng } from "../bench/site/graph.ts";

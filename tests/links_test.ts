@@ -1,9 +1,9 @@
 import { deepStrictEqual as eq, ok } from "node:assert/strict";
-import { extractLinks, linksFromDocument, resolveLinks } from "../crawler/links.ts";
-import { parseDocument } from "../crawler/document.ts";
-import { detach } from "../crawler/detach.ts";
-import { scanLinks } from "../crawler/html.ts";
-import { canonicalUrl } from "../crawler/canonical.ts";
+import { extractLinks, linksFromDocument, resolveLinks } from "../crawler/html/links.ts";
+import { parseDocument } from "../crawler/html/document.ts";
+import { detach } from "../crawler/html/detach.ts";
+import { scanLinks } from "../crawler/html/scan.ts";
+import { canonicalUrl } from "../crawler/url/canonical.ts";
 import { buildSite } from "../bench/site.ts";
 
 const PAGE = "http://example.com/dir/page.html";

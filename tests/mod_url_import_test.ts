@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { extname, join, normalize, relative } from "node:path";
 import { assert, assertEquals, test } from "./assert.ts";
 import { startLatencyServer } from "./fixtures/latency_server.ts";
-import { VERSION } from "../crawler/fetch.ts";
+import { VERSION } from "../crawler/fetch/fetch.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -160,7 +160,12 @@ test("mod.ts imported from an http URL: greenlets, fetchUrl, fetchAll (also bloc
 
     // Everything came over http: the entry point and the modules behind it.
     for (
-      const path of ["/mod.ts", "/green/greenlet.ts", "/green/blocking.ts", "/crawler/fetch.ts"]
+      const path of [
+        "/mod.ts",
+        "/green/greenlet.ts",
+        "/green/io/blocking.ts",
+        "/crawler/fetch/fetch.ts",
+      ]
     ) {
       assert(log.includes(path), `${path} was not requested; requests: ${log.join(" ")}`);
     }

@@ -1,6 +1,6 @@
 import { assert, assertEquals, test } from "./assert.ts";
 
-const OUTPUT = new URL("../crawler/output.ts", import.meta.url).href;
+const OUTPUT = new URL("../cli/output.ts", import.meta.url).href;
 
 /** Runs a script that uses `syncWriter` on stdout (a pipe here), collecting what arrives when. */
 async function script(code: string, onFirstLine?: (text: string, exited: boolean) => void) {

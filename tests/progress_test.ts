@@ -17,8 +17,8 @@
  *      tests/progress_test.ts
  */
 import { fileURLToPath } from "node:url";
-import type { Job } from "../crawler/frontier.ts";
-import { fit, Progress } from "../crawler/progress.ts";
+import type { Job } from "../crawler/frontier/frontier.ts";
+import { fit, Progress } from "../cli/progress.ts";
 import { blankRecord, type FetchRecord } from "../crawler/record.ts";
 import { assert, assertEquals, test } from "./assert.ts";
 import { startLatencyServer } from "./fixtures/latency_server.ts";

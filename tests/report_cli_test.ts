@@ -10,8 +10,8 @@
  */
 import { fileURLToPath } from "node:url";
 import type { PackedReport } from "../crawler/report/pack.ts";
-import type { RunSummary } from "../crawler/stats.ts";
-import { formatSweep, sweep, type SweepResult } from "../crawler/sweep.ts";
+import type { RunSummary } from "../crawler/report/summary.ts";
+import { formatSweep, sweep, type SweepResult } from "../crawler/measure/sweep.ts";
 import { assert, assertEquals, test } from "./assert.ts";
 import { startLatencyServer } from "./fixtures/latency_server.ts";
 

@@ -14,7 +14,7 @@ import {
   renderReport,
   type ReportRun,
   summarizeRun,
-} from "../crawler/report_html.ts";
+} from "../crawler/report/render.ts";
 import { CLIENT_JS } from "../crawler/report/client.ts";
 import { cleanText, escapeHtml, jsonForScript } from "../crawler/report/escape.ts";
 import type { PackedReport } from "../crawler/report/pack.ts";

@@ -11,8 +11,8 @@
  * @module
  */
 import { deepStrictEqual as eq, ok } from "node:assert/strict";
-import { fastHrefForm, type HrefForm, makeResolver } from "../crawler/resolve.ts";
-import { scanLinks } from "../crawler/html.ts";
+import { fastHrefForm, type HrefForm, makeResolver } from "../crawler/url/resolve.ts";
+import { scanLinks } from "../crawler/html/scan.ts";
 import { buildSite } from "../bench/site.ts";
 import { prng } from "../bench/site/graph.ts";
 

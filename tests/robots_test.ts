@@ -5,7 +5,7 @@ import {
   parseRobots,
   ROBOTS_MAX_BYTES,
   robotsForStatus,
-} from "../crawler/robots.ts";
+} from "../crawler/robots/parse.ts";
 
 /** Allowed? for each path, one rule set, one user agent. */
 function verdicts(robots: string, ua: string, paths: string[]): Record<string, boolean> {

@@ -1,5 +1,5 @@
 import { strictEqual } from "node:assert/strict";
-import { stripControl } from "../crawler/sanitize.ts";
+import { stripControl } from "../crawler/format/sanitize.ts";
 
 Deno.test("stripControl: plain text is unchanged", () => {
   strictEqual(stripControl("Hello, wörld — 中文 🚀"), "Hello, wörld — 中文 🚀");

@@ -1,6 +1,6 @@
 import { deepStrictEqual as eq, throws } from "node:assert/strict";
-import { registrableDomain } from "../crawler/domain.ts";
-import { isPrivateHost, loadScope, makeScope } from "../crawler/scope.ts";
+import { registrableDomain } from "../crawler/url/domain.ts";
+import { isPrivateHost, loadScope, makeScope } from "../crawler/url/scope.ts";
 
 const u = (s: string) => new URL(s);
 const OK = { ok: true };

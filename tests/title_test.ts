@@ -1,5 +1,5 @@
 import { strictEqual } from "node:assert/strict";
-import { extractTitle, isHtml } from "../crawler/title.ts";
+import { extractTitle, isHtml } from "../crawler/html/title.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const title = (html: string, contentType: string | null = "text/html") =>

@@ -1,5 +1,5 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
-import { decodeInput, type ListEntry, parseUrlList } from "../crawler/url_list.ts";
+import { decodeInput, type ListEntry, parseUrlList } from "../crawler/url/list.ts";
 
 const errorOf = (line: string) => {
   const [entry] = parseUrlList(line);

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { parseRobots } from "../../crawler/robots.ts";
+import { parseRobots } from "../../crawler/robots/parse.ts";
 
 /** The robots.txt served when no other is given: only `/private/` is off limits. */
 export const DEFAULT_ROBOTS_TXT = "User-agent: *\nDisallow: /private/\n";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { stripControl } from "../sanitize.ts";
+import { stripControl } from "../format/sanitize.ts";
 
 /**
  * Makes network text one safe line with `stripControl` (escape sequences, control characters and

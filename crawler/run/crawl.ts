@@ -3,14 +3,14 @@
  * shared frontier, and every HTML page they fetch feeds its links back into it.
  * @module
  */
-import { type CrawlCounters, CrawlFrontier } from "./crawl_frontier.ts";
-import type { HtmlDocument } from "./document.ts";
-import { extractLinks, linksFromDocument } from "./links.ts";
-import type { FetchRecord } from "./record.ts";
-import { RobotsCache } from "./robots_cache.ts";
-import { runFrontier, type RunInput, type RunOptions, splitInput } from "./run.ts";
-import { type InScope, loadScope, type ScopeMode } from "./scope.ts";
-import { VERSION } from "./fetch.ts";
+import { type CrawlCounters, CrawlFrontier } from "../frontier/crawl.ts";
+import type { HtmlDocument } from "../html/document.ts";
+import { extractLinks, linksFromDocument } from "../html/links.ts";
+import type { FetchRecord } from "../record.ts";
+import { RobotsCache } from "../robots/cache.ts";
+import { runFrontier, type RunInput, type RunOptions, splitInput } from "./runner.ts";
+import { type InScope, loadScope, type ScopeMode } from "../url/scope.ts";
+import { VERSION } from "../fetch/fetch.ts";
 
 /** A fetched HTML page, as the `onPage` hook sees it. */
 export interface Page {
@@ -140,7 +140,7 @@ async function withHook(
   text: string,
   onPage: (page: Page) => void | Promise<void>,
 ): Promise<readonly string[]> {
-  const { parseDocument } = await import("./document.ts"); // only crawls with a hook pay for it
+  const { parseDocument } = await import("../html/document.ts"); // only crawls with a hook pay for it
   const document = parseDocument(text);
   const links = linksFromDocument(document, record.finalUrl ?? record.url);
   await onPage({ record, document, links });

@@ -12,12 +12,12 @@
  * described in `html.ts`.
  * @module
  */
-import { canonicalUrl } from "./canonical.ts";
+import { canonicalUrl } from "../url/canonical.ts";
 import type { HtmlDocument } from "./document.ts";
 import { detach } from "./detach.ts";
-import { scanLinks } from "./html.ts";
-import { Memo } from "./memo.ts";
-import { makeAbsolutizer } from "./resolve.ts";
+import { scanLinks } from "./scan.ts";
+import { Memo } from "../memo.ts";
+import { makeAbsolutizer } from "../url/resolve.ts";
 
 /**
  * The links of an HTML page, without building a DOM. Never throws; returns `[]` when `pageUrl`

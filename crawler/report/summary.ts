@@ -3,8 +3,8 @@
  * @module
  */
 
-import { Memo } from "./memo.ts";
-import type { FetchRecord } from "./record.ts";
+import { Memo } from "../memo.ts";
+import type { FetchRecord } from "../record.ts";
 
 /** Status classes counted in {@linkcode RunSummary.byStatus}; `"none"` means no response. */
 export type StatusClass = "2xx" | "3xx" | "4xx" | "5xx" | "other" | "none";
@@ -61,7 +61,7 @@ function nearestRank(sorted: ArrayLike<number>, p: number): number | null {
  *
  * @example
  * ```ts
- * import { percentile } from "./stats.ts";
+ * import { percentile } from "./summary.ts";
  * const xs = Array.from({ length: 100 }, (_, i) => i + 1);
  * percentile(xs, 50); // 50
  * percentile(xs, 99); // 99
@@ -79,7 +79,7 @@ export function percentile(values: ArrayLike<number>, p: number): number | null 
  *
  * @example
  * ```ts
- * import { blankRecord } from "./record.ts";
+ * import { blankRecord } from "../record.ts";
  * const started = performance.now();
  * const stats = new RunStats();
  * stats.add({ ...blankRecord("http://127.0.0.1/"), ok: true, attempts: 1, timeMs: 12 });

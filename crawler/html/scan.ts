@@ -80,7 +80,7 @@
  */
 import { decodeAttribute } from "./char_refs.ts";
 import { detach } from "./detach.ts";
-import { scanRawLinks } from "./link_scanner.ts";
+import { scanRawLinks } from "./scanner.ts";
 
 /** What {@linkcode scanLinks} found, raw: hrefs are entity-decoded but not resolved. */
 export interface LinkScan {

@@ -6,11 +6,11 @@
  * @module
  */
 import { alignTable, measure } from "./compare.ts";
-import type { FetchRecord } from "./record.ts";
-import { findKnee } from "./report/stats.ts";
-import type { ReportRun, SweepPoint } from "./report/types.ts";
-import type { RunInput, RunOptions } from "./run.ts";
-import type { RunSummary } from "./stats.ts";
+import type { FetchRecord } from "../record.ts";
+import { findKnee } from "../report/stats.ts";
+import type { ReportRun, SweepPoint } from "../report/types.ts";
+import type { RunInput, RunOptions } from "../run/runner.ts";
+import type { RunSummary } from "../report/summary.ts";
 
 /**
  * Options of {@linkcode sweep}: the run options (the mode is always `concurrent`, the
@@ -114,7 +114,7 @@ export function sweepLabel(concurrency: number): string {
  *
  * @example
  * ```ts ignore
- * import { renderReport } from "./report_html.ts";
+ * import { renderReport } from "../report/render.ts";
  * import { sweep, sweepPoints } from "./sweep.ts";
  * const results = await sweep(["http://127.0.0.1:8000/"], [1, 2, 4]);
  * const html = renderReport([], { sweep: sweepPoints(results) });
@@ -133,7 +133,7 @@ export function sweepPoints(results: readonly SweepResult[]): SweepPoint[] {
  *
  * @example
  * ```ts ignore
- * import { renderReport } from "./report_html.ts";
+ * import { renderReport } from "../report/render.ts";
  * import { sweep, sweepPoints, sweepRuns } from "./sweep.ts";
  * const results = await sweep(["http://127.0.0.1:8000/"], [1, 4], { keepRecords: true });
  * const html = renderReport(sweepRuns(results), { sweep: sweepPoints(results) });

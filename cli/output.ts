@@ -4,14 +4,14 @@
  * formatters' `stripControl`.
  * @module
  */
-import type { Format } from "./cli_args.ts";
-import { csvHeader, formatCsv } from "./format_csv.ts";
-import { formatNdjson } from "./format_ndjson.ts";
-import { formatRecord, formatStart, formatSummary } from "./format_text.ts";
-import type { Job } from "./frontier.ts";
-import type { FetchRecord } from "./record.ts";
-import { stripControl } from "./sanitize.ts";
-import type { RunSummary } from "./stats.ts";
+import type { Format } from "./args.ts";
+import { csvHeader, formatCsv } from "../crawler/format/csv.ts";
+import { formatNdjson } from "../crawler/format/ndjson.ts";
+import { formatRecord, formatStart, formatSummary } from "../crawler/format/text.ts";
+import type { Job } from "../crawler/frontier/frontier.ts";
+import type { FetchRecord } from "../crawler/record.ts";
+import { stripControl } from "../crawler/format/sanitize.ts";
+import type { RunSummary } from "../crawler/report/summary.ts";
 
 const encoder = new TextEncoder();
 

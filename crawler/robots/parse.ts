@@ -18,7 +18,7 @@
  * fetching and the per-host cache live elsewhere.
  * @module
  */
-import { normalizePercentEncoding } from "./canonical.ts";
+import { normalizePercentEncoding } from "../url/canonical.ts";
 
 /** The most robots.txt that is parsed: 500 KiB (RFC 9309 §2.5). */
 export const ROBOTS_MAX_BYTES = 500 * 1024;

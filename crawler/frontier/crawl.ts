@@ -18,12 +18,12 @@
  * record per host. Finished records are never kept here.
  * @module
  */
-import { block } from "../green/hub.ts";
-import { tryCanonicalUrl } from "./canonical.ts";
+import { block } from "../../green/hub.ts";
+import { tryCanonicalUrl } from "../url/canonical.ts";
 import type { Frontier, Job } from "./frontier.ts";
-import { Memo } from "./memo.ts";
-import type { RobotsVerdict } from "./robots_cache.ts";
-import type { InScope, ScopeReason } from "./scope.ts";
+import { Memo } from "../memo.ts";
+import type { RobotsVerdict } from "../robots/cache.ts";
+import type { InScope, ScopeReason } from "../url/scope.ts";
 
 /** What the crawl frontier needs to know. */
 export interface CrawlFrontierOptions {
@@ -88,8 +88,8 @@ interface Host {
  *
  * @example
  * ```ts
- * import { CrawlFrontier } from "./crawl_frontier.ts";
- * import { makeScope } from "./scope.ts";
+ * import { CrawlFrontier } from "./crawl.ts";
+ * import { makeScope } from "../url/scope.ts";
  * const f = new CrawlFrontier([{ url: "http://127.0.0.1:8000/", line: 1 }], {
  *   maxDepth: 1, maxPages: 100, perHost: 2, delay: 0, inScope: makeScope("host"),
  * });

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { FetchRecord } from "./record.ts";
+import type { FetchRecord } from "../record.ts";
 import { sanitizeRecord } from "./sanitize.ts";
 
 /** The columns, in {@linkcode FetchRecord} order. */
@@ -73,7 +73,7 @@ export function csvHeader(): string {
  *
  * @example
  * ```ts
- * import { blankRecord } from "./record.ts";
+ * import { blankRecord } from "../record.ts";
  * const record = { ...blankRecord("http://example.com/"), status: 200, ok: true, bytes: 1256 };
  * formatCsv(record).slice(0, 40); // "http://example.com/,,200,true,1256,0,,0,"
  * ```

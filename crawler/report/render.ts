@@ -9,21 +9,21 @@
  * @module
  */
 
-import type { FetchRecord } from "./record.ts";
-import { escapeHtml, jsonForScript } from "./report/escape.ts";
-import { packRuns } from "./report/pack.ts";
-import { renderCompare, renderLegend, renderRunHeader, renderSummary } from "./report/panels.ts";
-import type { RunView } from "./report/panels.ts";
-import { baselineIndex, summarizeRun } from "./report/stats.ts";
-import { renderSweep } from "./report/sweep.ts";
-import { OUTCOME_COLORS, reportCss, WORKER_COLORS } from "./report/styles.ts";
-import { CLIENT_JS } from "./report/client.ts";
-import type { ReportOptions, ReportRun } from "./report/types.ts";
+import type { FetchRecord } from "../record.ts";
+import { escapeHtml, jsonForScript } from "./escape.ts";
+import { packRuns } from "./pack.ts";
+import { renderCompare, renderLegend, renderRunHeader, renderSummary } from "./panels.ts";
+import type { RunView } from "./panels.ts";
+import { baselineIndex, summarizeRun } from "./stats.ts";
+import { renderSweep } from "./sweep.ts";
+import { OUTCOME_COLORS, reportCss, WORKER_COLORS } from "./styles.ts";
+import { CLIENT_JS } from "./client.ts";
+import type { ReportOptions, ReportRun } from "./types.ts";
 
-export type { ReportOptions, ReportRun, SweepPoint } from "./report/types.ts";
-export { findKnee, summarizeRun } from "./report/stats.ts";
-export type { ReportSummary } from "./report/stats.ts";
-export { percentile } from "./stats.ts";
+export type { ReportOptions, ReportRun, SweepPoint } from "./types.ts";
+export { findKnee, summarizeRun } from "./stats.ts";
+export type { ReportSummary } from "./stats.ts";
+export { percentile } from "./summary.ts";
 
 /**
  * Wraps bare records as one run: label `"run"`, wall time = the latest end, concurrency = the
@@ -31,7 +31,7 @@ export { percentile } from "./stats.ts";
  *
  * @example
  * ```ts
- * import { asRuns } from "./report_html.ts";
+ * import { asRuns } from "./render.ts";
  * asRuns([]); // []
  * ```
  */
@@ -64,8 +64,8 @@ function nonce(): string {
  *
  * @example
  * ```ts
- * import { renderReport } from "./report_html.ts";
- * import type { FetchRecord } from "./record.ts";
+ * import { renderReport } from "./render.ts";
+ * import type { FetchRecord } from "../record.ts";
  *
  * const records: FetchRecord[] = []; // from a run
  * const html = renderReport(

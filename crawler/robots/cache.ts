@@ -3,7 +3,7 @@
  * for the run, and turned into a verdict per URL.
  * @module
  */
-import { type FetchOptions, fetchPage } from "./fetch.ts";
+import { type FetchOptions, fetchPage } from "../fetch/fetch.ts";
 import {
   ALLOW_ALL,
   DISALLOW_ALL,
@@ -11,7 +11,7 @@ import {
   type Robots,
   ROBOTS_MAX_BYTES,
   robotsForStatus,
-} from "./robots.ts";
+} from "./parse.ts";
 
 /** The verdict for one URL. */
 export interface RobotsVerdict {
@@ -26,7 +26,7 @@ export interface RobotsVerdict {
  *
  * @example
  * ```ts ignore
- * import { RobotsCache } from "./robots_cache.ts";
+ * import { RobotsCache } from "./cache.ts";
  * const robots = new RobotsCache({ timeout: 10 }, "greencrawl/0.1.0");
  * console.log((await robots.check(new URL("http://127.0.0.1:8000/private/x"))).allowed);
  * ```

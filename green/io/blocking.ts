@@ -254,7 +254,7 @@ function openUrlBlockingSync(url: string | URL, options: OpenOptions): UrlRespon
  * @example "Concurrent" blocking fetches run one after the other
  * ```ts ignore
  * import { openUrlBlocking } from "./blocking.ts";
- * import { joinall, spawn } from "../mod.ts";
+ * import { joinall, spawn } from "../../mod.ts";
  * const urls = ["http://127.0.0.1:8000/a", "http://127.0.0.1:8000/b"];
  * const get = async (u: string) => {
  *   console.log(`GET: ${u}`);

@@ -9,12 +9,12 @@
  * and jitter, honouring `Retry-After`. It never throws: failures become error records.
  * @module
  */
-import { openUrl, pause, type UrlResponse } from "../green/io.ts";
-import { concat } from "../green/url_response.ts";
-import { blankRecord, type ErrorCode, type FetchError, type FetchRecord } from "./record.ts";
-import { stripControl } from "./sanitize.ts";
-import { decodeHtml } from "./charset.ts";
-import { isHtml, titleFromHtml } from "./title.ts";
+import { openUrl, pause, type UrlResponse } from "../../green/io/mod.ts";
+import { concat } from "../../green/io/url_response.ts";
+import { blankRecord, type ErrorCode, type FetchError, type FetchRecord } from "../record.ts";
+import { stripControl } from "../format/sanitize.ts";
+import { decodeHtml } from "../html/charset.ts";
+import { isHtml, titleFromHtml } from "../html/title.ts";
 
 /** The project's version, sent in the default User-Agent. */
 export const VERSION = "0.1.0";

@@ -6,13 +6,13 @@
  * and the run takes as long as sequential — gevent's pitfall, made visible.
  * @module
  */
-import { type Greenlet, spawn } from "../green/greenlet.ts";
-import { joinall, killall } from "../green/joinall.ts";
-import { Queue } from "../green/queue.ts";
-import { type FetchOptions, fetchPage } from "./fetch.ts";
-import { type Frontier, type Job, ListFrontier } from "./frontier.ts";
-import { blankRecord, type FetchRecord } from "./record.ts";
-import type { ListEntry } from "./url_list.ts";
+import { type Greenlet, spawn } from "../../green/greenlet.ts";
+import { joinall, killall } from "../../green/joinall.ts";
+import { Queue } from "../../green/queue.ts";
+import { type FetchOptions, fetchPage } from "../fetch/fetch.ts";
+import { type Frontier, type Job, ListFrontier } from "../frontier/frontier.ts";
+import { blankRecord, type FetchRecord } from "../record.ts";
+import type { ListEntry } from "../url/list.ts";
 
 /** How the work is scheduled. */
 export type Mode = "concurrent" | "sequential" | "blocking";
@@ -49,7 +49,7 @@ export function workersFor(mode: Mode, concurrency: number): number {
  *
  * @example
  * ```ts ignore
- * import { fetchAll } from "./run.ts";
+ * import { fetchAll } from "./runner.ts";
  * for await (const r of fetchAll(["http://127.0.0.1:8000/a"], { concurrency: 4 })) {
  *   console.log(r.url, r.status, r.bytes, r.timeMs);
  * }
@@ -68,7 +68,7 @@ export function fetchAll(
  *
  * @example
  * ```ts
- * import { splitInput } from "./run.ts";
+ * import { splitInput } from "./runner.ts";
  * const { valid, invalid } = splitInput(["http://127.0.0.1/", { line: 2, input: "x", error: "bad" }]);
  * console.log(valid.length, invalid[0].error?.code); // 1 "invalid-url"
  * ```
@@ -112,8 +112,8 @@ export interface RunExtras {
  *
  * @example
  * ```ts ignore
- * import { ListFrontier } from "./frontier.ts";
- * import { runFrontier } from "./run.ts";
+ * import { ListFrontier } from "../frontier/frontier.ts";
+ * import { runFrontier } from "./runner.ts";
  * const f = new ListFrontier([{ url: "http://127.0.0.1:8000/", line: 1 }]);
  * for await (const r of runFrontier(f, { mode: "sequential" })) console.log(r.ok);
  * ```

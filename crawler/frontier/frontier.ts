@@ -5,7 +5,7 @@
  * seen-set, or a persistent/distributed queue can stand behind it without touching them.
  * @module
  */
-import { Queue } from "../green/queue.ts";
+import { Queue } from "../../green/queue.ts";
 
 /** One unit of work for a worker. */
 export interface Job {

@@ -5,9 +5,9 @@
  * @module
  */
 
-import type { FetchRecord } from "./record.ts";
+import type { FetchRecord } from "../record.ts";
 import { stripControl } from "./sanitize.ts";
-import type { RunSummary } from "./stats.ts";
+import type { RunSummary } from "../report/summary.ts";
 
 /** Milliseconds as seconds with 3 decimals: `2004` → `"2.004"`. */
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
@@ -31,7 +31,7 @@ export function formatStart(url: string): string {
  *
  * @example
  * ```ts
- * import { blankRecord } from "./record.ts";
+ * import { blankRecord } from "../record.ts";
  * const r = { ...blankRecord("http://example.com/"), ok: true, bytes: 1256, timeMs: 123 };
  * formatRecord(r); // "1256 bytes received from http://example.com/. time: 0.123"
  * ```
@@ -63,7 +63,7 @@ function human(bytes: number): string {
  *
  * @example
  * ```ts
- * import { RunStats } from "./stats.ts";
+ * import { RunStats } from "../report/summary.ts";
  * const stats = new RunStats();
  * console.log(formatSummary(stats.summary(1500)));
  * // URLs:          3

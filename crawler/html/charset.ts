@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Memo } from "./memo.ts";
+import { Memo } from "../memo.ts";
 
 /**
  * The canonical encoding name for a label (`"GB2312"` → `"gbk"`), or null when it is unknown:

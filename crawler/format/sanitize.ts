@@ -3,7 +3,7 @@
  * @module
  */
 
-import type { FetchRecord } from "./record.ts";
+import type { FetchRecord } from "../record.ts";
 
 // Whole escape sequences, so their parameters do not leak out as visible junk.
 const ESCAPES = new RegExp(
@@ -59,7 +59,7 @@ export function stripControl(text: string): string {
  *
  * @example
  * ```ts
- * import { blankRecord } from "./record.ts";
+ * import { blankRecord } from "../record.ts";
  * const r = { ...blankRecord("http://example.com/"), title: "\x1b[31mHello\x1b[0m" };
  * sanitizeRecord(r).title; // "Hello"
  * ```

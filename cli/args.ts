@@ -9,9 +9,9 @@
  * @module
  */
 import { ArgvError, parseArgv } from "./argv.ts";
-import { FETCH_DEFAULTS, VERSION } from "./fetch.ts";
-import type { Mode } from "./run.ts";
-import type { ScopeMode } from "./scope.ts";
+import { FETCH_DEFAULTS, VERSION } from "../crawler/fetch/fetch.ts";
+import type { Mode } from "../crawler/run/runner.ts";
+import type { ScopeMode } from "../crawler/url/scope.ts";
 
 /** Output formats. */
 export type Format = "text" | "ndjson" | "csv";
@@ -159,7 +159,7 @@ const FORMATS: readonly Format[] = ["text", "ndjson", "csv"];
  *
  * @example
  * ```ts
- * import { parseCli } from "./cli_args.ts";
+ * import { parseCli } from "./args.ts";
  * const action = parseCli(["-c", "4", "urls.txt"]);
  * if (action.kind === "run") console.log(action.options.concurrency); // 4
  * ```
@@ -367,7 +367,7 @@ const UNITS: Record<string, number> = {
  *
  * @example
  * ```ts
- * import { byteSize } from "./cli_args.ts";
+ * import { byteSize } from "./args.ts";
  * console.log(byteSize("--max-bytes", "10MiB", 0)); // 10485760
  * ```
  */

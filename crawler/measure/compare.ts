@@ -3,9 +3,16 @@
  * the seeds' "concurrent, then one after another" timing, measured rather than told.
  * @module
  */
-import type { FetchRecord } from "./record.ts";
-import { fetchAll, type Mode, MODES, type RunInput, type RunOptions, workersFor } from "./run.ts";
-import { RunStats, type RunSummary } from "./stats.ts";
+import type { FetchRecord } from "../record.ts";
+import {
+  fetchAll,
+  type Mode,
+  MODES,
+  type RunInput,
+  type RunOptions,
+  workersFor,
+} from "../run/runner.ts";
+import { RunStats, type RunSummary } from "../report/summary.ts";
 
 /** One mode's outcome. */
 export interface ModeResult {

@@ -15,11 +15,11 @@
  * URL shown went through `stripControl`.
  * @module
  */
-import type { Job } from "./frontier.ts";
+import type { Job } from "../crawler/frontier/frontier.ts";
 import type { StatusLine } from "./output.ts";
-import type { FetchRecord } from "./record.ts";
-import { formatBytes, formatMs } from "./report/panels.ts";
-import { stripControl } from "./sanitize.ts";
+import type { FetchRecord } from "../crawler/record.ts";
+import { formatBytes, formatMs } from "../crawler/report/panels.ts";
+import { stripControl } from "../crawler/format/sanitize.ts";
 
 /** The run {@linkcode Progress} shows (see {@linkcode Progress.begin}). */
 export interface ProgressRun {
@@ -56,7 +56,7 @@ const CLEAR = "\r\x1b[2K";
  *
  * @example
  * ```ts ignore
- * import { fetchAll } from "./run.ts";
+ * import { fetchAll } from "../crawler/run/runner.ts";
  * import { Progress } from "./progress.ts";
  * const progress = new Progress();
  * progress.begin({ total: () => urls.length });

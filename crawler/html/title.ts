@@ -8,7 +8,7 @@
 import { decodeText } from "./char_refs.ts";
 import { decodeHtml } from "./charset.ts";
 import { detach } from "./detach.ts";
-import { stripControl } from "./sanitize.ts";
+import { stripControl } from "../format/sanitize.ts";
 
 /** Longest title returned, in code points. */
 const MAX_TITLE = 300;

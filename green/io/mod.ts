@@ -8,10 +8,10 @@
  * @module
  */
 import { blockingSleep, openUrlBlocking } from "./blocking.ts";
-import { block, waitFor } from "./hub.ts";
-import { isPatched } from "./monkey.ts";
+import { block, waitFor } from "../hub.ts";
+import { isPatched } from "../monkey.ts";
 import { openUrlAsync } from "./open_async.ts";
-import { sleep as greenSleep } from "./sleep.ts";
+import { sleep as greenSleep } from "../sleep.ts";
 import { type OpenOptions, readAll, type UrlResponse } from "./url_response.ts";
 
 export type { OpenOptions, UrlResponse };
@@ -22,7 +22,7 @@ export type { OpenOptions, UrlResponse };
  *
  * @example
  * ```ts ignore
- * import { openUrl } from "./io.ts";
+ * import { openUrl } from "./mod.ts";
  * const res = await openUrl("http://127.0.0.1:8000/", { timeout: 5 }, false);
  * console.log(res.status, (await res.read()).length);
  * ```
@@ -84,7 +84,7 @@ class GreenResponse implements UrlResponse {
  *
  * @example
  * ```ts
- * import { pause } from "./io.ts";
+ * import { pause } from "./mod.ts";
  * console.log(await pause(0.001, false)); // true
  * ```
  */
@@ -119,7 +119,7 @@ export async function pause(
  *
  * @example
  * ```ts
- * import { io, monkey } from "../mod.ts";
+ * import { io, monkey } from "../../mod.ts";
  * monkey.patchAll();
  * await io.sleep(0.001); // yields
  * ```
@@ -134,7 +134,7 @@ export async function sleep(seconds: number): Promise<void> {
  *
  * @example
  * ```ts ignore
- * import { io, monkey } from "../mod.ts";
+ * import { io, monkey } from "../../mod.ts";
  * monkey.patchAll();
  * const res = await io.urlopen("http://127.0.0.1:8000/");
  * console.log(`${(await res.read()).length} bytes received from ${res.url}.`);
@@ -149,7 +149,7 @@ export function urlopen(url: string | URL, options: OpenOptions = {}): Promise<U
  *
  * @example
  * ```ts
- * import { io } from "../mod.ts";
+ * import { io } from "../../mod.ts";
  * console.log(typeof io.urlopen); // "function"
  * ```
  */

@@ -3,7 +3,7 @@
  * @module
  */
 
-import type { FetchRecord } from "./record.ts";
+import type { FetchRecord } from "../record.ts";
 import { sanitizeRecord } from "./sanitize.ts";
 
 /**
@@ -13,7 +13,7 @@ import { sanitizeRecord } from "./sanitize.ts";
  *
  * @example
  * ```ts
- * import { blankRecord } from "./record.ts";
+ * import { blankRecord } from "../record.ts";
  * formatNdjson(blankRecord("http://example.com/")); // '{"url":"http://example.com/",...}'
  * ```
  */
