@@ -9,7 +9,8 @@
  * @module
  */
 import { ArgvError, parseArgv } from "./argv.ts";
-import { FETCH_DEFAULTS, VERSION } from "../crawler/fetch/fetch.ts";
+import { FETCH_DEFAULTS } from "../crawler/fetch/fetch.ts";
+import { VERSION } from "../crawler/version.ts";
 import type { Mode } from "../crawler/run/runner.ts";
 import type { ScopeMode } from "../crawler/url/scope.ts";
 

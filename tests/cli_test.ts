@@ -12,7 +12,7 @@
  *      tests/cli_test.ts
  */
 import { fileURLToPath } from "node:url";
-import { VERSION } from "../crawler/fetch/fetch.ts";
+import { VERSION } from "../crawler/version.ts";
 import type { FetchRecord } from "../crawler/record.ts";
 import { assert, assertEquals, test } from "./assert.ts";
 import { startFaultServer } from "./fixtures/fault_server.ts";

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { type RunningSite, startSite, TRAP_START } from "../bench/site.ts";
 import { crawl, type CrawlOptions, type CrawlRun, type Page } from "../crawler/run/crawl.ts";
 import type { FetchRecord } from "../crawler/record.ts";
+import { parseDocument } from "../dom.ts";
 import { assert, assertEquals, test } from "./assert.ts";
 
 const CLI = fileURLToPath(new URL("../cli.ts", import.meta.url));
@@ -601,7 +602,7 @@ test("crawl: a discovered link's redirect stays in scope and obeys robots.txt", 
 // ---------------------------------------------------------------------------------------------
 // onPage, records, malformed pages
 
-test("crawl: onPage gets a standard DOM for HTML pages only; records carry depth, parent, links", async () => {
+test("crawl: onPage gets HTML pages only, and ./dom parses them into a standard DOM; records carry depth, parent, links", async () => {
   const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
   const server = await serve((path) => {
     if (path === "/") {
@@ -626,7 +627,8 @@ test("crawl: onPage gets a standard DOM for HTML pages only; records carry depth
     const pages: { url: string; h1: string[]; kind: string | null; links: number }[] = [];
     const run = crawl([server.url + "/"], {
       depth: 2,
-      onPage: ({ record, document, links }: Page) => {
+      onPage: ({ record, html, links }: Page) => {
+        const document = parseDocument(html);
         pages.push({
           url: record.url,
           h1: [...document.querySelectorAll("h1")].map((h) => h.textContent ?? ""),

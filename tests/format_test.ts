@@ -1,10 +1,31 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import type { FetchRecord } from "../crawler/record.ts";
-import { formatRecord, formatStart, formatSummary } from "../crawler/format/text.ts";
-import { formatNdjson } from "../crawler/format/ndjson.ts";
-import { csvField, csvHeader, formatCsv } from "../crawler/format/csv.ts";
-import { sanitizeRecord } from "../crawler/format/sanitize.ts";
+import { formatSummary } from "../crawler/format/text.ts";
+import { csvField } from "../crawler/format/csv.ts";
+import { type FormatName, FORMATS, sanitizeRecord } from "../crawler/format/mod.ts";
 import { RunStats } from "../crawler/report/summary.ts";
+import type { Job } from "../crawler/frontier/frontier.ts";
+import { recordSink } from "../cli/output.ts";
+
+/** The lines the CLI's sink (the output boundary: sanitise once, then format) writes. */
+function written(format: FormatName, feed: (sink: ReturnType<typeof recordSink>) => void) {
+  const lines: string[] = [];
+  feed(
+    recordSink({ format: FORMATS[format], records: { line: (t) => lines.push(t), close() {} } }),
+  );
+  return lines;
+}
+/** The line one record becomes in `format` (after the CSV header, if any). */
+const line = (format: FormatName, r: FetchRecord) => written(format, (s) => s.record(r)).at(-1)!;
+const formatRecord = (r: FetchRecord) => line("text", r);
+const formatNdjson = (r: FetchRecord) => line("ndjson", r);
+const formatCsv = (r: FetchRecord) => line("csv", r);
+const formatStart = (url: string) =>
+  written(
+    "text",
+    (s) => s.start!({ url, line: 1, depth: 0, parent: null, queuedAt: 0, seed: url } as Job, 0),
+  )[0];
+const csvHeader = () => written("csv", () => {})[0];
 
 function rec(over: Partial<FetchRecord> = {}): FetchRecord {
   return {
@@ -171,7 +192,7 @@ Deno.test("csv: RFC 4180 quoting of commas, quotes and newlines", () => {
   strictEqual(csvField("cr\rlf"), '"cr\rlf"');
   strictEqual(csvField(""), "");
   strictEqual(csvField(null), "");
-  // In a record the newline is already a space (stripControl), and the comma still quoted.
+  // Through the sink the newline is already a space (stripControl), and the comma still quoted.
   const row = formatCsv(rec({ title: 'He said "hi",\nthen left' }));
   strictEqual(row.includes(',"He said ""hi"", then left",'), true);
 });

@@ -8,6 +8,7 @@ import {
   fetchAll,
   type Mode,
   MODES,
+  type RecordSink,
   type RunInput,
   type RunOptions,
   workersFor,
@@ -44,11 +45,14 @@ export interface CompareOptions extends RunOptions {
   keepRecords?: boolean;
   /** Called before each run starts, with its label (here the mode). */
   onRun?: (label: string) => void;
+  /** Sees every run's jobs and records as they happen (the CLI's status line). */
+  watch?: RecordSink;
 }
 
 /**
  * Runs `items` once with `options`, timing the whole run; returns its summary and, when `keep`,
- * its records. The building block of {@linkcode compare} and the concurrency sweep.
+ * its records (`watch` sees them as they come). The building block of {@linkcode compare} and the
+ * concurrency sweep.
  *
  * @example
  * ```ts ignore
@@ -61,14 +65,19 @@ export async function measure(
   items: RunInput,
   options: RunOptions,
   keep = true,
+  watch?: RecordSink,
 ): Promise<{ summary: RunSummary; records: FetchRecord[] }> {
   const stats = new RunStats();
   const records: FetchRecord[] = [];
   const started = performance.now();
-  for await (const r of fetchAll(items, options)) {
-    stats.add(r);
-    if (keep) records.push(r);
-  }
+  await fetchAll(items, options).pipeTo({
+    start: watch?.start && ((job, worker) => watch.start!(job, worker)),
+    record(r) {
+      stats.add(r);
+      if (keep) records.push(r);
+      watch?.record(r);
+    },
+  });
   return { summary: stats.summary(performance.now() - started), records };
 }
 
@@ -98,6 +107,7 @@ export async function compare(
       items,
       { ...options, mode },
       options.keepRecords ?? true,
+      options.watch,
     );
     const base = results[0]?.summary.wallMs ?? summary.wallMs;
     results.push({

@@ -9,7 +9,7 @@ import { alignTable, measure } from "./compare.ts";
 import type { FetchRecord } from "../record.ts";
 import { findKnee } from "../report/stats.ts";
 import type { ReportRun, SweepPoint } from "../report/types.ts";
-import type { RunInput, RunOptions } from "../run/runner.ts";
+import type { RecordSink, RunInput, RunOptions } from "../run/runner.ts";
 import type { RunSummary } from "../report/summary.ts";
 
 /**
@@ -27,6 +27,8 @@ export interface SweepOptions extends Omit<RunOptions, "mode" | "concurrency"> {
   keepRecords?: boolean;
   /** Called before each run starts, with its label (`"N=4"`). */
   onRun?: (label: string) => void;
+  /** Sees every run's jobs and records as they happen (the CLI's status line). */
+  watch?: RecordSink;
 }
 
 /**
@@ -79,6 +81,7 @@ export async function sweep(
       items,
       { ...options, mode: "concurrent", concurrency: n },
       options.keepRecords ?? false,
+      options.watch,
     );
     const base = results[0] ?? { concurrency: n, summary };
     const speedup = summary.wallMs > 0 ? base.summary.wallMs / summary.wallMs : 1;

@@ -3,7 +3,7 @@
  * for the run, and turned into a verdict per URL.
  * @module
  */
-import { type FetchOptions, fetchPage } from "../fetch/fetch.ts";
+import { fetchBody, type FetchOptions } from "../fetch/fetch.ts";
 import {
   ALLOW_ALL,
   DISALLOW_ALL,
@@ -49,8 +49,7 @@ export class RobotsCache {
   ) {
     this.#options = {
       ...options,
-      keepAny: true,
-      keepHtml: false,
+      keep: () => ROBOTS_MAX_BYTES,
       maxBytes: ROBOTS_MAX_BYTES,
       retries: 1,
     };
@@ -80,7 +79,7 @@ export class RobotsCache {
 
   async #load(url: URL): Promise<Robots> {
     const robotsUrl = `${url.protocol}//${url.host}/robots.txt`;
-    const { record, body } = await fetchPage(robotsUrl, this.#options);
+    const { record, body } = await fetchBody(robotsUrl, this.#options);
     const status = record.error?.code === "http" || record.ok ? record.status : null;
     const policy = robotsForStatus(status);
     if (policy === "parse") return parseRobots(new TextDecoder().decode(body ?? new Uint8Array()));

@@ -1,16 +1,21 @@
 /**
- * The runner: green workers draining a shared frontier, as in the seeds' gevent examples.
+ * The runner: green workers draining a shared frontier, as in the seeds' gevent examples, and
+ * the one path by which records leave a run (a {@linkcode RecordSink}).
  *
  * `concurrent` spawns N workers with yielding I/O; `sequential` runs one worker; `blocking`
  * spawns the same N workers but with unpatched I/O, so the event loop freezes on each request
- * and the run takes as long as sequential — gevent's pitfall, made visible.
+ * and the run takes as long as sequential — gevent's pitfall, made visible. A worker's job is one
+ * URL: fetch it (`crawler/fetch/`), read the page (`crawler/html/page.ts`), hand the links to the
+ * frontier, hand the record to the sink.
  * @module
  */
 import { type Greenlet, spawn } from "../../green/greenlet.ts";
 import { joinall, killall } from "../../green/joinall.ts";
 import { Queue } from "../../green/queue.ts";
-import { type FetchOptions, fetchPage } from "../fetch/fetch.ts";
-import { type Frontier, type Job, ListFrontier } from "../frontier/frontier.ts";
+import { fetchBody, type FetchOptions } from "../fetch/fetch.ts";
+import type { Frontier, Job } from "../frontier/frontier.ts";
+import { ListFrontier } from "../frontier/list.ts";
+import { keepHtml, readPage } from "../html/page.ts";
 import { blankRecord, type FetchRecord } from "../record.ts";
 import type { ListEntry } from "../url/list.ts";
 
@@ -20,22 +25,48 @@ export type Mode = "concurrent" | "sequential" | "blocking";
 /** The modes, in the order `--compare` runs them. */
 export const MODES: readonly Mode[] = ["sequential", "blocking", "concurrent"];
 
-/** Options of {@linkcode fetchAll}: fetch options plus scheduling and hooks. */
-export interface RunOptions extends FetchOptions {
+/** Options of {@linkcode fetchAll}: fetch options plus scheduling. */
+export interface RunOptions extends Omit<FetchOptions, "keep" | "followRedirect"> {
   /** Green workers (default 16; `sequential` always uses 1). */
   concurrency?: number;
   /** Scheduling mode (default `concurrent`). */
   mode?: Mode;
-  /** Called by a worker when it takes a job (before the request). */
-  onStart?: (job: Job, worker: number) => void;
-  /** Called by the worker as soon as a record is complete (before it is yielded). */
-  onRecord?: (record: FetchRecord) => void;
 }
 
 /** What {@linkcode fetchAll} accepts: URLs, or parsed list entries (with line numbers). */
 export type RunInput = Iterable<string | ListEntry>;
 
-const END: unique symbol = Symbol("end");
+/**
+ * Where a run's records go: every record leaves the runner through `record`, exactly once, in
+ * completion order. Output, statistics, the status line and the report all read this one stream.
+ *
+ * @example
+ * ```ts
+ * import type { RecordSink } from "./runner.ts";
+ * let ok = 0;
+ * const sink: RecordSink = { record: (r) => void (r.ok && ok++) };
+ * ```
+ */
+export interface RecordSink {
+  /** A worker took `job`, before its request (the text format's `GET:` line, the status line). */
+  start?(job: Job, worker: number): void;
+  /** A record is complete. */
+  record(record: FetchRecord): void;
+}
+
+/**
+ * A run, not started until used: iterate it for its records, or pipe them into a sink.
+ *
+ * @example
+ * ```ts ignore
+ * import { fetchAll } from "./runner.ts";
+ * await fetchAll(["http://127.0.0.1:8000/"]).pipeTo({ record: (r) => console.log(r.status) });
+ * ```
+ */
+export interface Run extends AsyncIterable<FetchRecord> {
+  /** Runs to the end, handing every record to `sink`; rejects if a worker failed. */
+  pipeTo(sink: RecordSink): Promise<void>;
+}
 
 /** Workers used by a mode. */
 export function workersFor(mode: Mode, concurrency: number): number {
@@ -43,9 +74,9 @@ export function workersFor(mode: Mode, concurrency: number): number {
 }
 
 /**
- * Fetches every input URL with green workers and yields one record per input line, in
- * completion order. Invalid lines yield error records first; with `signal` aborted, in-flight
- * jobs end as `aborted` records and queued ones are not started.
+ * Fetches every input URL with green workers; one record per input line, in completion order.
+ * Invalid lines give error records first; with `signal` aborted, in-flight jobs end as `aborted`
+ * records and queued ones are not started.
  *
  * @example
  * ```ts ignore
@@ -55,12 +86,11 @@ export function workersFor(mode: Mode, concurrency: number): number {
  * }
  * ```
  */
-export function fetchAll(
-  input: RunInput,
-  options: RunOptions = {},
-): AsyncGenerator<FetchRecord> {
-  const { valid, invalid } = splitInput(input);
-  return runFrontier(new ListFrontier(valid), options, { first: invalid });
+export function fetchAll(input: RunInput, options: RunOptions = {}): Run {
+  return runOf((sink) => {
+    const { valid, invalid } = splitInput(input);
+    return runFrontier(new ListFrontier(valid), sink, options, { first: invalid });
+  });
 }
 
 /**
@@ -89,6 +119,50 @@ export function splitInput(input: RunInput): {
   return { valid, invalid };
 }
 
+/** A record plus, with `keepHtml`, the HTML page that was read. */
+export interface FetchedPage {
+  /** The result record. */
+  record: FetchRecord;
+  /** The decoded page when `keepHtml` was set and the page is HTML; else null. */
+  html: string | null;
+}
+
+/**
+ * One URL, as a worker does it: fetched, and read as a page (title; with `keepHtml`, the page).
+ *
+ * @example
+ * ```ts ignore
+ * import { fetchPage } from "./runner.ts";
+ * const { record, html } = await fetchPage("http://127.0.0.1:8000/", { keepHtml: true });
+ * console.log(record.title, html?.length);
+ * ```
+ */
+export async function fetchPage(
+  url: string,
+  options: FetchOptions & { keepHtml?: boolean } = {},
+): Promise<FetchedPage> {
+  const { record, body } = await fetchBody(url, {
+    ...options,
+    keep: keepHtml(options.keepHtml ?? false),
+  });
+  const html = readPage(record, body);
+  return { record, html: options.keepHtml ? html : null };
+}
+
+/**
+ * Fetches one URL and reports it. Never throws.
+ *
+ * @example
+ * ```ts ignore
+ * import { fetchUrl } from "./runner.ts";
+ * const r = await fetchUrl("http://127.0.0.1:8000/", { timeout: 5, retries: 0 });
+ * console.log(r.ok, r.status, r.bytes, r.timeMs);
+ * ```
+ */
+export async function fetchUrl(url: string, options: FetchOptions = {}): Promise<FetchRecord> {
+  return (await fetchPage(url, options)).record;
+}
+
 /** Turns a page's HTML into the canonical links to follow (may run an `onPage` hook). */
 export type LinkExtractor = (
   record: FetchRecord,
@@ -99,96 +173,130 @@ export type LinkExtractor = (
 export interface RunExtras {
   /** Turns each fetched page into links for the frontier (the crawler's). */
   extract?: LinkExtractor;
-  /** Records yielded before any fetch (the input's invalid lines). */
+  /** Records handed to the sink before any fetch (the input's invalid lines). */
   first?: readonly FetchRecord[];
   /** Awaited before anything else (the crawler loads its scope rules). */
   ready?: () => Promise<void>;
 }
 
 /**
- * Runs workers over any {@linkcode Frontier} until it reports the end; yields the `first`
- * records, then one per job in completion order. Used by `fetchAll` (a URL list) and the crawler
- * (discovered links).
+ * Runs workers over any {@linkcode Frontier} until it reports the end: the `first` records, then
+ * one per job, go to `sink` in completion order. The frontier is closed at the end. Used by
+ * `fetchAll` (a URL list) and the crawler (discovered links).
  *
  * @example
  * ```ts ignore
- * import { ListFrontier } from "../frontier/frontier.ts";
+ * import { ListFrontier } from "../frontier/list.ts";
  * import { runFrontier } from "./runner.ts";
  * const f = new ListFrontier([{ url: "http://127.0.0.1:8000/", line: 1 }]);
- * for await (const r of runFrontier(f, { mode: "sequential" })) console.log(r.ok);
+ * await runFrontier(f, { record: (r) => console.log(r.ok) }, { mode: "sequential" });
  * ```
  */
-export async function* runFrontier(
+export async function runFrontier(
   frontier: Frontier,
+  sink: RecordSink,
   options: RunOptions = {},
   { extract, first = [], ready }: RunExtras = {},
-): AsyncGenerator<FetchRecord> {
-  await ready?.();
-  for (const r of first) {
-    options.onRecord?.(r);
-    yield r;
-  }
-  const mode = options.mode ?? "concurrent";
-  const count = workersFor(mode, options.concurrency ?? 16);
-  const fetchOptions: FetchOptions = {
-    ...options,
-    blocking: mode === "blocking",
-    keepHtml: extract !== undefined,
-  };
-  const started = performance.now();
-  const out = new Queue<FetchRecord | typeof END>();
-  const worker = async (id: number) => {
-    // One options object per worker, not per job: a worker fetches one job at a time, so the
-    // redirect hook can read the worker's current job.
-    const current: { job: Job | null } = { job: null };
-    const perWorker: FetchOptions = frontier.redirect
-      ? { ...fetchOptions, followRedirect: (url) => frontier.redirect!(current.job!, url) }
-      : fetchOptions;
-    while (!options.signal?.aborted && await work(id, current, perWorker));
-  };
-  const work = async (
-    id: number,
-    current: { job: Job | null },
-    perWorker: FetchOptions,
-  ): Promise<boolean> => {
-    const job = await frontier.next();
-    if (job === null) return false;
-    current.job = job;
-    const takenAt = performance.now();
-    options.onStart?.(job, id);
-    const { record, html } = await fetchPage(job.url, perWorker);
-    record.startMs = round(takenAt - started);
-    record.queueMs = round(Math.max(0, takenAt - Math.max(job.queuedAt, started)));
-    record.depth = job.depth;
-    record.parent = job.parent;
-    record.line = job.line;
-    record.worker = id;
-    const found = html && extract && record.ok ? extract(record, html) : [];
-    const links = found instanceof Promise ? await found : found; // most extractors answer at once
-    record.links = links.length;
-    frontier.done(job, links, record.finalUrl);
-    options.onRecord?.(record);
-    out.putNowait(record);
-    return true;
-  };
+): Promise<void> {
   const workers: Greenlet<void>[] = [];
-  for (let id = 0; id < count; id++) workers.push(spawn(worker, id));
-  const watcher = spawn(async () => {
-    await joinall(workers);
-    out.putNowait(END);
-  });
   try {
-    while (true) {
-      const item = await out.get();
-      if (item === END) break;
-      yield item;
-    }
+    await ready?.();
+    for (const r of first) sink.record(r);
+    const mode = options.mode ?? "concurrent";
+    const count = workersFor(mode, options.concurrency ?? 16);
+    const fetchOptions: FetchOptions = {
+      ...options,
+      blocking: mode === "blocking",
+      keep: keepHtml(extract !== undefined),
+    };
+    const started = performance.now();
+    const worker = async (id: number) => {
+      // One options object per worker, not per job: a worker fetches one job at a time, so the
+      // redirect hook can read the worker's current job.
+      const current: { job: Job | null } = { job: null };
+      const perWorker: FetchOptions = frontier.redirect
+        ? { ...fetchOptions, followRedirect: (url) => frontier.redirect!(current.job!, url) }
+        : fetchOptions;
+      while (!options.signal?.aborted) {
+        const job = await frontier.next();
+        if (job === null) return;
+        current.job = job;
+        const takenAt = performance.now();
+        sink.start?.(job, id);
+        const { record, body } = await fetchBody(job.url, perWorker);
+        const html = readPage(record, body);
+        record.startMs = round(takenAt - started);
+        record.queueMs = round(Math.max(0, takenAt - Math.max(job.queuedAt, started)));
+        record.depth = job.depth;
+        record.parent = job.parent;
+        record.line = job.line;
+        record.worker = id;
+        const found = html !== null && extract && record.ok ? extract(record, html) : [];
+        const links = found instanceof Promise ? await found : found; // most answer at once
+        record.links = links.length;
+        const done = frontier.done(job, { record, links });
+        if (done instanceof Promise) await done;
+        sink.record(record);
+      }
+    };
+    for (let id = 0; id < count; id++) workers.push(spawn(worker, id));
+    await joinall(workers);
     const failed = workers.find((w) => !w.successful());
     if (failed) throw failed.exception;
   } finally {
-    await killall([...workers, watcher]);
+    await killall(workers);
+    await frontier.close?.();
   }
 }
+
+/**
+ * A {@linkcode Run} from a function that pipes records into a sink: `pipeTo` calls it, and the
+ * iterator runs it in a greenlet, queueing its records for the consumer (who may stop early: the
+ * greenlet, and with it the workers, is then killed).
+ *
+ * @example
+ * ```ts
+ * import { runOf } from "./runner.ts";
+ * import { blankRecord } from "../record.ts";
+ * const run = runOf(async (sink) => sink.record(blankRecord("http://127.0.0.1/")));
+ * for await (const r of run) console.log(r.url); // "http://127.0.0.1/"
+ * ```
+ */
+export function runOf(pipe: (sink: RecordSink) => Promise<void>): Run {
+  return {
+    pipeTo: pipe,
+    async *[Symbol.asyncIterator]() {
+      const out = new Queue<FetchRecord | typeof END>();
+      let failure: { error: unknown } | undefined; // caught here: the consumer rethrows it
+      const runner = spawn(async () => {
+        try {
+          await pipe({ record: (r) => out.putNowait(r) });
+        } catch (error) {
+          failure = { error };
+        } finally {
+          out.putNowait(END);
+        }
+      });
+      let finished = false;
+      try {
+        while (true) {
+          const item = await out.get();
+          if (item === END) break;
+          yield item;
+        }
+        finished = true;
+        if (failure) throw failure.error;
+      } finally {
+        // A consumer that stopped early kills the run (and with it the workers); otherwise
+        // the run is ending by itself.
+        if (finished) await runner.join();
+        else await killall([runner]);
+      }
+    },
+  };
+}
+
+const END: unique symbol = Symbol("end");
 
 function invalidRecord(entry: { line: number; input: string; error: string }): FetchRecord {
   const record = blankRecord(entry.input);

@@ -1,0 +1,36 @@
+/**
+ * The default visited set: a `Set` of canonical URLs in this process's heap (about 100 bytes a
+ * URL). Durable and shared crawls use other {@linkcode SeenStore}s.
+ * @module
+ */
+import type { SeenStore } from "./frontier.ts";
+
+/**
+ * A {@linkcode SeenStore} in memory.
+ *
+ * @example
+ * ```ts
+ * import { MemorySeenStore } from "./seen.ts";
+ * const seen = new MemorySeenStore();
+ * console.log(seen.add(["http://127.0.0.1/a", "http://127.0.0.1/a"]), seen.size()); // [ true, false ] 1
+ * ```
+ */
+export class MemorySeenStore implements SeenStore {
+  #urls = new Set<string>();
+
+  has(urls: readonly string[]): boolean[] {
+    return urls.map((url) => this.#urls.has(url));
+  }
+
+  add(urls: readonly string[]): boolean[] {
+    return urls.map((url) => {
+      if (this.#urls.has(url)) return false;
+      this.#urls.add(url);
+      return true;
+    });
+  }
+
+  size(): number {
+    return this.#urls.size;
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Running work: green workers over a frontier ({@linkcode runFrontier}), a URL list
+ * ({@linkcode fetchAll}), a crawl ({@linkcode crawl}), one URL ({@linkcode fetchUrl}); records
+ * leave a run by one {@linkcode RecordSink}.
+ * @module
+ */
+export {
+  fetchAll,
+  type FetchedPage,
+  fetchPage,
+  fetchUrl,
+  type LinkExtractor,
+  type Mode,
+  MODES,
+  type RecordSink,
+  type Run,
+  type RunExtras,
+  runFrontier,
+  type RunInput,
+  runOf,
+  type RunOptions,
+  workersFor,
+} from "./runner.ts";
+export { crawl, CRAWL_DEFAULTS, type CrawlOptions, type CrawlRun, type Page } from "./crawl.ts";
