@@ -11,7 +11,7 @@
 
 import type { FetchRecord } from "../record.ts";
 import { escapeHtml, jsonForScript } from "./escape.ts";
-import { packRuns } from "./pack.ts";
+import { packRuns, type PageData } from "./pack.ts";
 import { renderCompare, renderLegend, renderRunHeader, renderSummary } from "./panels.ts";
 import type { RunView } from "./panels.ts";
 import { baselineIndex, summarizeRun } from "./stats.ts";
@@ -97,10 +97,11 @@ export function renderReport(
     isBaseline: i === base,
   }));
   const totalRows = list.reduce((n, r) => n + r.records.length, 0);
-  const data = jsonForScript({
+  const page: PageData = {
     ...packed,
     theme: { outcomes: OUTCOME_COLORS, workers: WORKER_COLORS },
-  });
+  };
+  const data = jsonForScript(page);
   const sections = list.map((run, i) => {
     const n = run.records.length;
     return `<section class="card run" data-run="${i}">
