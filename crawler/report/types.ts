@@ -1,9 +1,10 @@
 /**
- * Input types of the HTML waterfall report ({@linkcode renderReport} in `crawler/report_html.ts`).
+ * Input types of the HTML waterfall report (`renderReport` in `render.ts`).
  * @module
  */
 
 import type { FetchRecord } from "../record.ts";
+import type { RunSummary } from "./summary.ts";
 
 /**
  * One run of the crawler: its records and how it was run.
@@ -23,6 +24,12 @@ export interface ReportRun {
   wallMs: number;
   /** One record per URL (and per crawled page). */
   records: FetchRecord[];
+  /**
+   * The run's totals as a {@linkcode RunStats} computed them while the run streamed its records
+   * (the CLI's summary). When given, the report shows these instead of recomputing them from
+   * `records`, and derives only its own extras (outcome classes, TTFB, workers, depths) there.
+   */
+  summary?: RunSummary;
 }
 
 /**
