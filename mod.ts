@@ -54,15 +54,19 @@ export { compare, formatCompare } from "./crawler/measure/compare.ts";
 export type { CompareOptions, ModeResult } from "./crawler/measure/compare.ts";
 export { formatSweep, sweep, sweepPoints, sweepRuns } from "./crawler/measure/sweep.ts";
 export type { SweepOptions, SweepResult } from "./crawler/measure/sweep.ts";
-export { renderReport } from "./crawler/report/render.ts";
-export type { ReportOptions, ReportRun, SweepPoint } from "./crawler/report/render.ts";
+export { percentile, renderReport, RunStats } from "./crawler/report/mod.ts";
+export type {
+  ReportOptions,
+  ReportRun,
+  RunSummary,
+  StatusClass,
+  SweepPoint,
+} from "./crawler/report/mod.ts";
 export { crawl } from "./crawler/run/crawl.ts";
 export type { CrawlOptions, CrawlRun, Page } from "./crawler/run/crawl.ts";
 export type { CrawlCounters } from "./crawler/frontier/crawl.ts";
 export type { Job } from "./crawler/frontier/frontier.ts";
 export type { ErrorCode, FetchError, FetchRecord } from "./crawler/record.ts";
-export { RunStats } from "./crawler/report/summary.ts";
-export type { RunSummary, StatusClass } from "./crawler/report/summary.ts";
 export type { ScopeMode, ScopeReason } from "./crawler/url/scope.ts";
 export type { HtmlDocument, HtmlElement } from "./crawler/html/document.ts";
 export { parseUrlList } from "./crawler/url/list.ts";

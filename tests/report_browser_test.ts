@@ -25,7 +25,7 @@
 import { ok, strictEqual } from "node:assert/strict";
 import fs from "node:fs";
 import { blankRecord, type FetchRecord } from "../crawler/record.ts";
-import { renderReport, type ReportRun, type SweepPoint } from "../crawler/report/render.ts";
+import { renderReport, type ReportRun, type SweepPoint } from "../crawler/report/mod.ts";
 
 /** Debian's Chromium; GREENCRAWL_CHROMIUM names another binary. */
 const CHROMIUM = envOr("GREENCRAWL_CHROMIUM", "/usr/bin/chromium");

@@ -7,19 +7,12 @@
 
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { blankRecord, type FetchRecord } from "../crawler/record.ts";
-import {
-  asRuns,
-  findKnee,
-  percentile,
-  renderReport,
-  type ReportRun,
-  summarizeRun,
-} from "../crawler/report/render.ts";
+import { percentile, renderReport, type ReportRun, RunStats } from "../crawler/report/mod.ts";
+import { asRuns } from "../crawler/report/render.ts";
 import { CLIENT_JS } from "../crawler/report/client.ts";
 import { cleanText, escapeHtml, jsonForScript } from "../crawler/report/escape.ts";
 import type { PackedReport } from "../crawler/report/pack.ts";
-import { outcomeOf, speedups } from "../crawler/report/stats.ts";
-import { RunStats } from "../crawler/report/summary.ts";
+import { findKnee, outcomeOf, speedups, summarizeRun } from "../crawler/report/stats.ts";
 
 function record(over: Partial<FetchRecord> = {}): FetchRecord {
   return {
