@@ -8,11 +8,10 @@
  *
  * It is written as one typed, self-contained function ({@linkcode reportClient}) and shipped as
  * its source text ({@linkcode CLIENT_JS}): Deno strips the types when it loads this module, so the
- * page gets plain JavaScript while `deno check` and `deno lint` see TypeScript. The function uses
- * only its parameter and ECMAScript built-ins; the browser surface it needs is declared below as
- * a structural subset of TypeScript's `lib.dom` ({@linkcode ClientWindow}), which
- * `tests/report_client_dom_test.ts` checks against the real `lib.dom`. Declaring it here, rather
- * than adding the `dom` lib, keeps DOM globals out of the rest of the (Deno) program.
+ * page gets plain JavaScript while `deno check` and `deno lint` see TypeScript. The browser
+ * surface it uses is declared here ({@linkcode ClientWindow}, a structural subset of TypeScript's
+ * `lib.dom`, checked against it by `tests/report_client_dom_test.ts`), so that DOM globals stay out
+ * of the rest of the program (why not the `dom` lib: `docs/decisions.md`).
  * @module
  */
 
