@@ -90,10 +90,14 @@ export type {
   SweepOptions,
   SweepResult,
 } from "./crawler/measure/mod.ts";
-export { renderReport } from "./crawler/report/render.ts";
-export type { ReportOptions, ReportRun, SweepPoint } from "./crawler/report/render.ts";
-export { RunStats } from "./crawler/report/summary.ts";
-export type { RunSummary, StatusClass } from "./crawler/report/summary.ts";
+export { percentile, renderReport, RunStats } from "./crawler/report/mod.ts";
+export type {
+  ReportOptions,
+  ReportRun,
+  RunSummary,
+  StatusClass,
+  SweepPoint,
+} from "./crawler/report/mod.ts";
 export type { InScope, ScopeMode, ScopeReason, ScopeVerdict } from "./crawler/url/mod.ts";
 export { parseUrlList } from "./crawler/url/mod.ts";
 export type { ListEntry } from "./crawler/url/mod.ts";

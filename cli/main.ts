@@ -13,7 +13,7 @@ import { FORMATS, stripControl } from "../crawler/format/mod.ts";
 import { formatSummary } from "../crawler/format/text.ts";
 import type { CrawlCounters } from "../crawler/frontier/frontier.ts";
 import type { FetchRecord } from "../crawler/record.ts";
-import type { ReportOptions, ReportRun } from "../crawler/report/types.ts";
+import type { ReportOptions, ReportRun } from "../crawler/report/mod.ts";
 import { RunStats } from "../crawler/report/summary.ts";
 import type { CrawlRun } from "../crawler/run/crawl.ts";
 import { fetchAll, type Run, workersFor } from "../crawler/run/runner.ts";
@@ -149,6 +149,7 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
         concurrency: workersFor(options.mode, options.concurrency),
         wallMs: summary.wallMs,
         records: kept!,
+        summary,
       }], { title: `greencrawl: ${summary.urls} URLs, ${label}` });
     }
     if (!options.quiet) {
@@ -200,6 +201,7 @@ async function runCompare(entries: ListEntry[], session: Session): Promise<boole
       concurrency: r.workers,
       wallMs: r.summary.wallMs,
       records: r.records,
+      summary: r.summary,
     }));
     await writeReport(report, runs, { title: `greencrawl: ${entries.length} URLs, three ways` });
   }

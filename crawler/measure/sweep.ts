@@ -148,6 +148,7 @@ export function sweepRuns(results: readonly SweepResult[]): ReportRun[] {
     concurrency: r.concurrency,
     wallMs: r.summary.wallMs,
     records: r.records,
+    summary: r.summary,
   }));
 }
 
