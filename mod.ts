@@ -62,17 +62,32 @@ export type {
   RunOptions,
 } from "./crawler/run/mod.ts";
 export type { FetchOptions, KeepBody } from "./crawler/fetch/mod.ts";
-export type { RobotsVerdict } from "./crawler/robots/mod.ts";
-export { CrawlFrontier, ListFrontier, MemorySeenStore } from "./crawler/frontier/mod.ts";
+export type { RobotsStore, RobotsVerdict } from "./crawler/robots/mod.ts";
+export {
+  CrawlFrontier,
+  crawlIdOf,
+  ListFrontier,
+  MemorySeenStore,
+  RedisConnection,
+  RedisFrontier,
+  RedisLostError,
+  RedisUnavailableError,
+  SharedCrawl,
+  SharedCrawlError,
+} from "./crawler/frontier/mod.ts";
 export type {
   CrawlCounters,
   CrawlFrontierFactory,
   CrawlingFrontier,
   CrawlSetup,
+  CrawlStatus,
   Frontier,
+  HostStatus,
   Job,
   JobResult,
+  RedisConnectionOptions,
   SeenStore,
+  SharedCrawlOptions,
 } from "./crawler/frontier/mod.ts";
 export { FORMATS, sanitizeRecord, stripControl } from "./crawler/format/mod.ts";
 export type { FormatName, RecordFormat } from "./crawler/format/mod.ts";

@@ -47,6 +47,14 @@ export interface CliOptions {
   delay: number;
   ignoreRobots: boolean;
   allowPrivate: boolean;
+  /** `--frontier redis://…`: the Redis of a crawl shared by many processes; undefined for none. */
+  frontier: string | undefined;
+  /** `--crawl-id`: the shared crawl's name; undefined derives it from the seeds and settings. */
+  crawlId: string | undefined;
+  /** `--lease`: seconds a shared crawl's job stays leased without a heartbeat. */
+  lease: number;
+  /** `--status`: print the shared crawl's counts and exit. */
+  status: boolean;
 }
 
 /** What parsing decided: run with options, or print text and exit. */
@@ -115,6 +123,20 @@ Crawling (with --depth above 0 the listed pages' links are followed):
   --ignore-robots         fetch discovered URLs even where robots.txt disallows them
                           (robots.txt is obeyed by default; listed URLs are always fetched)
   --allow-private         with --scope any, follow links to private/loopback addresses too
+
+Shared crawl (many processes, one or many machines, one crawl; each page fetched once):
+  --frontier <url>        keep the crawl in Redis: redis://[user:password@]host:port[/db].
+                          Run the same command anywhere to add workers; each writes its own
+                          records (crawler field: hostname:pid)
+  --crawl-id <name>       the crawl's name (keys greencrawl:<name>:*); default: derived from
+                          the seeds and --depth/--scope/--include/--exclude/--max-pages/
+                          --ignore-robots/--allow-private, and printed
+  --lease <seconds>       a job taken by a process that dies returns to the queue after
+                          this long (default 120)
+  --status                print the crawl's counts (queued, leased, done, failed, seen, top
+                          hosts) and exit; the URL list is needed only without --crawl-id
+  Needs --allow-net for Redis's host:port, --allow-env=REDIS_DEBUG_MAINTENANCE,
+  REDIS_EMIT_DIAGNOSTICS (read by the Redis client) and --allow-sys=hostname.
 
 Output:
   --format <f>            text (default): "GET: <url>" as a worker takes a URL,
@@ -203,12 +225,17 @@ function parse(args: string[]): CliAction {
     delay: { type: "string" },
     "ignore-robots": { type: "boolean" },
     "allow-private": { type: "boolean" },
+    frontier: { type: "string" },
+    "crawl-id": { type: "string" },
+    lease: { type: "string" },
+    status: { type: "boolean" },
     help: { type: "boolean", short: "h" },
     version: { type: "boolean" },
   });
   if (values.help) return { kind: "print", text: HELP };
   if (values.version) return { kind: "print", text: `greencrawl ${VERSION}\n` };
-  if (positionals.length === 0) {
+  const shared = sharedCrawl(values);
+  if (positionals.length === 0 && !(shared.status && shared.crawlId !== undefined)) {
     throw new UsageError("missing <urls-file> (use - for standard input; --help for usage)");
   }
   if (positionals.length > 1) {
@@ -228,6 +255,8 @@ function parse(args: string[]): CliAction {
   if (sweep) {
     const clash = values.compare
       ? "--compare"
+      : values.frontier !== undefined
+      ? "--frontier"
       : values.concurrency !== undefined
       ? "--concurrency"
       : values.mode !== undefined
@@ -241,13 +270,20 @@ function parse(args: string[]): CliAction {
       );
     }
   }
+  if (values.frontier !== undefined && (values.compare || values.mode === "blocking")) {
+    throw new UsageError(
+      `--frontier shares a crawl through Redis; it cannot go with ${
+        values.compare ? "--compare" : "--mode blocking"
+      }`,
+    );
+  }
   if (values.report !== undefined && values.report.trim() === "") {
     throw new UsageError("--report needs a file name, e.g. --report report.html");
   }
   return {
     kind: "run",
     options: {
-      input: positionals[0],
+      input: positionals[0] ?? "-",
       concurrency: integer("--concurrency", values.concurrency, 16, 1, 100_000),
       mode,
       compare: values.compare ?? false,
@@ -278,8 +314,45 @@ function parse(args: string[]): CliAction {
       delay: values.delay === undefined ? 0 : nonNegative("--delay", values.delay),
       ignoreRobots: values["ignore-robots"] ?? false,
       allowPrivate: values["allow-private"] ?? false,
+      ...shared,
     },
   };
+}
+
+/** The shared-crawl options, checked: the others need `--frontier`, which must be a redis:// URL. */
+function sharedCrawl(values: Record<string, string | boolean | string[] | undefined>) {
+  const frontier = values.frontier as string | undefined;
+  const crawlId = values["crawl-id"] as string | undefined;
+  const lease = values.lease as string | undefined;
+  const status = (values.status as boolean | undefined) ?? false;
+  if (frontier === undefined) {
+    const orphan = crawlId !== undefined
+      ? "--crawl-id"
+      : lease !== undefined
+      ? "--lease"
+      : status
+      ? "--status"
+      : undefined;
+    if (orphan) throw new UsageError(`${orphan} needs --frontier redis://host:port`);
+  } else {
+    const url = URL.parse(frontier);
+    if (
+      !url || (url.protocol !== "redis:" && url.protocol !== "rediss:") || url.hostname === "" ||
+      !/^(\/\d*)?$/.test(url.pathname)
+    ) {
+      throw new UsageError(
+        `--frontier must be redis://[user:password@]host:port[/db], got ${
+          JSON.stringify(url ? `${url.protocol}//${url.host}${url.pathname}` : frontier)
+        }`,
+      );
+    }
+  }
+  if (crawlId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(crawlId)) {
+    throw new UsageError(
+      `--crawl-id must be 1 to 64 letters, digits, '.', '_' or '-', got ${JSON.stringify(crawlId)}`,
+    );
+  }
+  return { frontier, crawlId, lease: seconds("--lease", lease, 120), status };
 }
 
 function integer(

@@ -12,6 +12,8 @@ import type { Progress } from "./progress.ts";
 import { FORMATS, stripControl } from "../crawler/format/mod.ts";
 import { formatSummary } from "../crawler/format/text.ts";
 import type { CrawlCounters } from "../crawler/frontier/frontier.ts";
+import { SharedCrawlError } from "../crawler/frontier/redis/client.ts";
+import type { SharedCrawl } from "../crawler/frontier/redis/shared.ts";
 import type { FetchRecord } from "../crawler/record.ts";
 import type { ReportOptions, ReportRun } from "../crawler/report/mod.ts";
 import { RunStats } from "../crawler/report/summary.ts";
@@ -36,12 +38,14 @@ export async function main(args: string[]): Promise<number> {
   }
   if (action.kind === "usage-error") return fail(action.message);
   const options = action.options;
+  if (options.status && options.crawlId !== undefined) return await status(options, undefined);
   let entries: ListEntry[];
   try {
     entries = parseUrlList(decodeInput(await readInput(options.input)));
   } catch (error) {
     return fail(`cannot read ${options.input}: ${error instanceof Error ? error.message : error}`);
   }
+  if (options.status) return await status(options, entries);
   if (entries.length === 0) return fail(`no URLs in ${options.input}`);
   if (options.compare && options.depth > 0) {
     return fail("--compare runs the URL list in each mode; it does not crawl (drop --depth)");
@@ -76,6 +80,7 @@ export async function main(args: string[]): Promise<number> {
     return ok ? 0 : 1;
   } catch (error) {
     if (error instanceof InputError) return fail(error.message);
+    if (error instanceof SharedCrawlError) return fail(error.message, error.exitCode);
     throw error;
   } finally {
     progress?.stop();
@@ -99,6 +104,7 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
   const warn = (message: string) => {
     if (!options.quiet) notes.line(`warning: ${stripControl(message)}`);
   };
+  let shared: SharedCrawl | undefined;
   try {
     for (const e of entries) {
       if ("error" in e) warn(`line ${e.line}: ${e.error}: ${e.input}`);
@@ -112,7 +118,10 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
       signal: controller.signal,
     };
     let crawlRun: CrawlRun | undefined;
-    if (options.depth > 0) {
+    // A shared crawl (--frontier): loaded on demand, like the crawler below.
+    shared = options.frontier === undefined ? undefined : await (await import("./shared.ts"))
+      .joinSharedCrawl(options, entries, options.quiet ? undefined : notes);
+    if (options.depth > 0 || shared) {
       // Loaded on demand: the HTML scanner and the scope rules are not needed by a plain list.
       const { crawl } = await import("../crawler/run/crawl.ts");
       crawlRun = crawl(entries, {
@@ -127,6 +136,8 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
         ignoreRobots: options.ignoreRobots,
         allowPrivate: options.allowPrivate,
         onWarning: warn,
+        frontier: shared?.frontier,
+        robotsStore: shared?.robots,
       });
     }
     const run: Run = crawlRun ?? fetchAll(entries, runOptions);
@@ -165,6 +176,19 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
     return summary.failed === 0;
   } finally {
     records.close(); // writes what was gathered, even when the run failed
+    await shared?.close();
+  }
+}
+
+/** `--status`: the shared crawl's counts (0), or why Redis cannot be used (2). */
+async function status(options: CliOptions, entries: ListEntry[] | undefined): Promise<number> {
+  const { printStatus } = await import("./shared.ts");
+  try {
+    await printStatus(options, entries, syncWriter(Deno.stdout));
+    return 0;
+  } catch (error) {
+    if (error instanceof SharedCrawlError) return fail(error.message, error.exitCode);
+    throw error;
   }
 }
 
@@ -335,7 +359,7 @@ async function readInput(path: string): Promise<Uint8Array> {
   return await Deno.readFile(path);
 }
 
-function fail(message: string): number {
-  syncWriter(Deno.stderr).line(`greencrawl: ${message}`);
-  return 2;
+function fail(message: string, code = 2): number {
+  syncWriter(Deno.stderr).line(`greencrawl: ${stripControl(message)}`);
+  return code;
 }

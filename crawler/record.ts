@@ -68,6 +68,11 @@ export interface FetchRecord {
   line: number | null;
   /** Links found on the page (crawling only; 0 otherwise). */
   links: number;
+  /**
+   * The process that fetched the URL in a crawl shared through Redis (`hostname:pid`); null in
+   * every other run.
+   */
+  crawler: string | null;
 }
 
 /**
@@ -103,5 +108,6 @@ export function blankRecord(url: string): FetchRecord {
     worker: null,
     line: null,
     links: 0,
+    crawler: null,
   };
 }

@@ -157,6 +157,7 @@ const FIELD_TYPES: Record<keyof FetchRecord, string> = {
   worker: "number|null",
   line: "number|null",
   links: "number",
+  crawler: "string|null",
 };
 
 function typeName(value: unknown): string {

@@ -49,6 +49,7 @@ function rec(over: Partial<FetchRecord> = {}): FetchRecord {
     worker: 3,
     line: 7,
     links: 0,
+    crawler: null,
     ...over,
   };
 }

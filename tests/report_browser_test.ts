@@ -370,6 +370,7 @@ function synthetic(n: number, workers: number): ReportRun {
       worker: w,
       line: i + 1,
       links: 0,
+      crawler: null,
     });
     free[w] = startMs + timeMs;
   }

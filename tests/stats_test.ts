@@ -24,6 +24,7 @@ function rec(over: Partial<FetchRecord> = {}): FetchRecord {
     worker: 0,
     line: 1,
     links: 0,
+    crawler: null,
     ...over,
   };
 }

@@ -31,6 +31,7 @@ const FIELDS = [
   "worker",
   "line",
   "links",
+  "crawler",
 ] as const satisfies readonly (keyof FetchRecord)[];
 // Compile-time check that no field of FetchRecord is missing from FIELDS.
 const _complete: Exclude<keyof FetchRecord, (typeof FIELDS)[number]> extends never ? true : never =

@@ -87,5 +87,6 @@ export function sanitizeRecord(r: FetchRecord): FetchRecord {
     worker: r.worker,
     line: r.line,
     links: r.links,
+    crawler: r.crawler === null ? null : stripControl(r.crawler),
   };
 }

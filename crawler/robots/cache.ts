@@ -1,6 +1,7 @@
 /**
  * robots.txt for a crawl: fetched once per host (concurrent workers share one fetch), cached
- * for the run, and turned into a verdict per URL.
+ * for the run, and turned into a verdict per URL. With a {@linkcode RobotsStore} the files are
+ * kept beyond the process: a crawl shared by many processes fetches each one once.
  * @module
  */
 import { fetchBody, type FetchOptions } from "../fetch/fetch.ts";
@@ -22,6 +23,30 @@ export interface RobotsVerdict {
 }
 
 /**
+ * Where a crawl keeps its robots.txt files beyond this process (a shared crawl keeps them in
+ * Redis). Entries are this module's own text form: a store keeps them as they are.
+ *
+ * @example
+ * ```ts
+ * import type { RobotsStore } from "./cache.ts";
+ * const kept = new Map<string, string>();
+ * const store: RobotsStore = {
+ *   async get(host, fetch) {
+ *     if (!kept.has(host)) kept.set(host, await fetch());
+ *     return kept.get(host)!;
+ *   },
+ * };
+ * ```
+ */
+export interface RobotsStore {
+  /**
+   * The host's entry: the stored one, or `fetch()`'s (which the store then keeps). A store
+   * shared by processes calls `fetch` in one of them only.
+   */
+  get(host: string, fetch: () => Promise<string>): Promise<string>;
+}
+
+/**
  * Per-host robots.txt, fetched on first use with the crawl's own fetch options.
  *
  * @example
@@ -37,15 +62,18 @@ export class RobotsCache {
   #options: FetchOptions;
   #agent: string;
   #onUnavailable: (host: string, why: string) => void;
+  #store: RobotsStore | undefined;
 
   /**
    * `agent` is matched against robots.txt groups; `onUnavailable` hears about hosts whose
-   * robots.txt failed with 5xx or no answer (they are disallowed for the run).
+   * robots.txt failed with 5xx or no answer (they are disallowed for the run); `store` keeps
+   * the files beyond this process.
    */
   constructor(
     options: FetchOptions,
     agent: string,
     onUnavailable: (host: string, why: string) => void = () => {},
+    store?: RobotsStore,
   ) {
     this.#options = {
       ...options,
@@ -55,6 +83,7 @@ export class RobotsCache {
     };
     this.#agent = agent;
     this.#onUnavailable = onUnavailable;
+    this.#store = store;
   }
 
   /**
@@ -78,16 +107,26 @@ export class RobotsCache {
   }
 
   async #load(url: URL): Promise<Robots> {
+    const fetch = () => this.#fetch(url);
+    const entry = this.#store ? await this.#store.get(url.host, fetch) : await fetch();
+    // An entry: "A" allow all, "D" + why (unavailable: disallow all), "R" + the file.
+    if (entry.startsWith("R")) return parseRobots(entry.slice(1));
+    if (entry.startsWith("D")) {
+      this.#onUnavailable(url.host, entry.slice(1));
+      return DISALLOW_ALL;
+    }
+    return ALLOW_ALL;
+  }
+
+  /** Fetches the host's robots.txt, as an entry (see `#load`). */
+  async #fetch(url: URL): Promise<string> {
     const robotsUrl = `${url.protocol}//${url.host}/robots.txt`;
     const { record, body } = await fetchBody(robotsUrl, this.#options);
     const status = record.error?.code === "http" || record.ok ? record.status : null;
     const policy = robotsForStatus(status);
-    if (policy === "parse") return parseRobots(new TextDecoder().decode(body ?? new Uint8Array()));
-    if (policy === "allow-all") return ALLOW_ALL;
-    this.#onUnavailable(
-      url.host,
-      record.error ? `${record.error.code}: ${record.error.message}` : `HTTP ${status}`,
-    );
-    return DISALLOW_ALL;
+    if (policy === "parse") return "R" + new TextDecoder().decode(body ?? new Uint8Array());
+    if (policy === "allow-all") return "A";
+    return "D" +
+      (record.error ? `${record.error.code}: ${record.error.message}` : `HTTP ${status}`);
   }
 }

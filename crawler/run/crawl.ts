@@ -12,7 +12,7 @@ import type {
 } from "../frontier/frontier.ts";
 import { extractLinks } from "../html/links.ts";
 import type { FetchRecord } from "../record.ts";
-import { RobotsCache } from "../robots/cache.ts";
+import { RobotsCache, type RobotsStore } from "../robots/cache.ts";
 import { loadScope, type ScopeMode } from "../url/scope.ts";
 import { VERSION } from "../version.ts";
 import {
@@ -66,6 +66,8 @@ export interface CrawlOptions extends RunOptions {
   seen?: SeenStore;
   /** Builds the frontier from the crawl's setup (default: the in-memory `CrawlFrontier`). */
   frontier?: CrawlFrontierFactory;
+  /** Keeps robots.txt files beyond this process (a shared crawl's); default: this run's memory. */
+  robotsStore?: RobotsStore;
 }
 
 /** Defaults of the crawl options. */
@@ -118,6 +120,7 @@ export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
     agent,
     (host, why) =>
       o.onWarning?.(`robots.txt of ${host} unavailable (${why}): host skipped for this run`),
+    o.robotsStore,
   );
   // Without a hook, links come back at once: no async step (and no promise) per page.
   const onPage = o.onPage;

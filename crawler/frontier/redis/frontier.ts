@@ -1,0 +1,412 @@
+/**
+ * The shared crawl frontier: the queue, the visited set and the politeness of one crawl live in
+ * Redis, and any number of processes take jobs from it. Every change is one Lua script
+ * (`scripts.ts`), so processes never see half a lease or half a page.
+ *
+ * A job is leased, not popped: it returns to the queue when its lease expires, so a process
+ * killed mid-page loses nothing. A live process renews its leases every third of the lease
+ * time, so only a dead (or frozen) process's jobs are fetched twice. Workers with nothing to do
+ * wait in this process; one of them asks Redis again, when the host's next slot opens or after
+ * a backoff (10 ms growing to 200 ms), never in a busy loop.
+ * @module
+ */
+import { block } from "../../../green/hub.ts";
+import { Memo } from "../../memo.ts";
+import type { RobotsVerdict } from "../../robots/cache.ts";
+import { tryCanonicalUrl } from "../../url/canonical.ts";
+import type {
+  CrawlCounters,
+  CrawlingFrontier,
+  CrawlSetup,
+  Job,
+  JobResult,
+  SeenStore,
+} from "../frontier.ts";
+import { type RedisConnection, RedisLostError } from "./client.ts";
+import { COMPLETE, GAP, LEASE, RELEASE, RENEW, SEED } from "./scripts.ts";
+
+/** Separates a job's fields (never in a queued URL: they are canonical). */
+const SEP = "\x1f";
+/** Shortest and longest wait (ms) before asking Redis again when no job is ready anywhere. */
+const MIN_IDLE_MS = 10;
+const MAX_IDLE_MS = 200;
+
+/** What a frontier needs of its shared crawl (a {@linkcode SharedCrawl} gives it). */
+export interface SharedCrawlParts {
+  /** The connection. */
+  redis: RedisConnection;
+  /** The crawl's id. */
+  id: string;
+  /** Its key prefix, `greencrawl:<id>:`. */
+  prefix: string;
+  /** This process's name in records and heartbeats, `hostname:pid`. */
+  crawler: string;
+  /** Seconds a job stays leased without a heartbeat. */
+  lease: number;
+  /** The visited set in Redis. */
+  seen: SeenStore;
+  /** Hears what a process should tell its user (joined a crawl, the crawl is finished). */
+  onNotice: (message: string) => void;
+}
+
+/** The crawl's own settings, stored by the process that started it. */
+interface Settings {
+  maxDepth: number;
+  maxPages: number;
+  perHost: number;
+  delayMs: number;
+  obeyRobots: boolean;
+}
+
+/** A job this process holds: its lease and its host. */
+interface Held {
+  id: string;
+  host: string;
+}
+
+/**
+ * A {@linkcode CrawlingFrontier} in Redis, shared by every process that runs the same crawl.
+ * Build it with `SharedCrawl.frontier` (the factory `crawl()` takes); its counters count what
+ * this process did, the crawl's totals are in `SharedCrawl.status()`.
+ *
+ * @example
+ * ```ts ignore
+ * import { crawl, SharedCrawl } from "../../../mod.ts";
+ * const shared = await SharedCrawl.open("redis://127.0.0.1:6379", { crawlId: "docs" });
+ * try {
+ *   const run = crawl(["http://127.0.0.1:8000/"], {
+ *     depth: 3,
+ *     frontier: shared.frontier,
+ *     robotsStore: shared.robots,
+ *   });
+ *   for await (const r of run) console.log(r.crawler, r.url, r.status);
+ * } finally {
+ *   await shared.close();
+ * }
+ * ```
+ */
+export class RedisFrontier implements CrawlingFrontier {
+  /** What this process queued and why it skipped the rest. */
+  readonly counters: CrawlCounters = {
+    queued: 0,
+    duplicate: 0,
+    tooDeep: 0,
+    outOfScope: {},
+    robots: 0,
+    overBudget: 0,
+  };
+  #parts: SharedCrawlParts;
+  #keys: string[];
+  #setup: CrawlSetup;
+  #settings: Settings;
+  #budgetReached = false;
+  #held = new Map<Job, Held>();
+  #seedUrls = new Memo(1024, (seed: string) => new URL(seed));
+  #startedAt = performance.now();
+  #waiters = new Set<() => void>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt = 0;
+  #idleMs = MIN_IDLE_MS;
+  #finished = false;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #beating = false;
+
+  private constructor(parts: SharedCrawlParts, setup: CrawlSetup, settings: Settings) {
+    this.#parts = parts;
+    this.#keys = [parts.prefix];
+    this.#setup = setup;
+    this.#settings = settings;
+  }
+
+  /**
+   * Joins the crawl (starting it, with `setup`'s seeds and settings, if no process has), then
+   * starts the heartbeat that keeps this process's leases.
+   *
+   * @param parts The shared crawl.
+   * @param setup The crawl's seeds and rules, as `crawl()` builds them.
+   * @returns The frontier, ready for workers.
+   */
+  static async start(parts: SharedCrawlParts, setup: CrawlSetup): Promise<RedisFrontier> {
+    const own: Settings = {
+      maxDepth: setup.maxDepth,
+      maxPages: setup.maxPages,
+      perHost: setup.perHost,
+      delayMs: Math.round(setup.delay * 1000),
+      obeyRobots: setup.robots !== undefined,
+    };
+    const args: (string | number)[] = [
+      own.maxDepth,
+      own.maxPages,
+      own.perHost,
+      own.delayMs,
+      own.obeyRobots ? 1 : 0,
+    ];
+    for (const { url, line } of setup.seeds) {
+      const u = new URL(url); // as the in-memory frontier: a seed must be a URL
+      const given = url.includes(SEP) ? u.href : url;
+      args.push(u.host, job(u.host, 0, line, 0, given, null, given), tryCanonicalUrl(url) ?? url);
+    }
+    const reply = await parts.redis.script(SEED, [parts.prefix], args) as string[];
+    const stored: Settings = {
+      maxDepth: Number(reply[1]),
+      maxPages: Number(reply[2]),
+      perHost: Number(reply[3]),
+      delayMs: Number(reply[4]),
+      obeyRobots: reply[5] === "1",
+    };
+    const frontier = new RedisFrontier(parts, setup, stored);
+    if (reply[0] === "seeded") frontier.counters.queued = setup.seeds.length;
+    else frontier.#joined(own, stored, reply[6] !== "");
+    frontier.#heartbeat = setInterval(
+      () => frontier.#beat(),
+      Math.min(parts.lease / 3, 10) * 1000,
+    );
+    await frontier.#beat();
+    return frontier;
+  }
+
+  /** Tells the user that this process joined a running (or finished) crawl, and on what terms. */
+  #joined(own: Settings, stored: Settings, finished: boolean): void {
+    const id = this.#parts.id;
+    if (finished) {
+      this.#parts.onNotice(`crawl ${id} is already finished: nothing to do`);
+      this.#finish();
+      return;
+    }
+    const differ = (Object.keys(own) as (keyof Settings)[]).filter((k) => own[k] !== stored[k]);
+    const text = (s: Settings) => differ.map((k) => `${k} ${s[k]}`).join(", ");
+    this.#parts.onNotice(
+      differ.length === 0
+        ? `joined crawl ${id}`
+        : `joined crawl ${id}, which was started with ${text(stored)} (this process says ${
+          text(own)
+        }): the crawl's settings hold`,
+    );
+  }
+
+  /** True once the crawl's `maxPages` stopped the queueing (as this process last heard). */
+  get budgetReached(): boolean {
+    return this.#budgetReached;
+  }
+
+  async next(): Promise<Job | null> {
+    while (true) {
+      if (this.#finished) return null;
+      const reply = await this.#parts.redis.script(LEASE, this.#keys, [this.#parts.lease * 1000]);
+      const [kind, a, b, c, d] = reply as [string, string | number, string, number, number];
+      if (kind === "job") {
+        this.#idleMs = MIN_IDLE_MS;
+        this.#wake(1); // more may be ready: one more waiting worker asks
+        const job = await this.#take(String(a), String(b), Number(c), d === 1);
+        if (job) return job;
+        continue;
+      }
+      if (kind === "finished") {
+        this.#finish();
+        return null;
+      }
+      if (kind === "gone") {
+        throw new RedisLostError(
+          `crawl ${this.#parts.id} is gone from Redis (keys deleted, or a server restarted ` +
+            `without persistence)`,
+        );
+      }
+      // "wait": a host may start at a known time; otherwise back off.
+      const hint = Number(a);
+      if (hint >= 0) await this.#park(Math.min(hint + 1, MAX_IDLE_MS));
+      else {
+        await this.#park(this.#idleMs);
+        this.#idleMs = Math.min(this.#idleMs * 2, MAX_IDLE_MS);
+      }
+    }
+  }
+
+  /**
+   * A leased job: parsed and held. Before a discovered URL is fetched, its host's robots.txt
+   * decides: disallowed jobs end unfetched, and a host whose Crawl-delay was not yet known gets
+   * the job back when the delay is larger than the one it was leased with. Null for those.
+   */
+  async #take(raw: string, id: string, now: number, gapKnown: boolean): Promise<Job | null> {
+    const [host, depth, line, queuedAt, seed, parent, url] = raw.split(SEP);
+    const job: Job = {
+      url,
+      line: line === "-" ? null : Number(line),
+      depth: Number(depth),
+      parent: parent === "-" ? null : parent,
+      queuedAt: queuedAt === "0"
+        ? this.#startedAt
+        : performance.now() - Math.max(0, now - Number(queuedAt)),
+      seed,
+    };
+    this.#held.set(job, { id, host });
+    const robots = this.#setup.robots;
+    if (job.depth === 0 || !robots) return job;
+    const asked = robots(new URL(url));
+    const verdict: RobotsVerdict = asked instanceof Promise ? await asked : asked;
+    if (!gapKnown) {
+      const gap = Math.max(this.#settings.delayMs, Math.round((verdict.crawlDelay ?? 0) * 1000));
+      const back = await this.#parts.redis.script(GAP, this.#keys, [host, gap, id]);
+      if (back === 1) {
+        this.#held.delete(job);
+        return null;
+      }
+    }
+    if (verdict.allowed) return job;
+    this.counters.robots++;
+    this.#held.delete(job);
+    await this.#parts.redis.script(COMPLETE, this.#keys, [id, "robots", "", 0, "-", "-"]);
+    this.#wake(1);
+    return null;
+  }
+
+  async done(job: Job, { record, links }: JobResult): Promise<void> {
+    const held = this.#held.get(job);
+    this.#held.delete(job);
+    record.crawler = this.#parts.crawler;
+    if (record.error?.code === "aborted") {
+      // Not fetched (the run was interrupted): another process takes it at once.
+      if (held) await this.#parts.redis.script(RELEASE, this.#keys, [held.id]);
+      return;
+    }
+    const finalUrl = record.finalUrl;
+    const landed = finalUrl && finalUrl !== job.url ? tryCanonicalUrl(finalUrl) ?? "" : "";
+    const args: (string | number)[] = [
+      held?.id ?? "",
+      record.ok ? "ok" : "failed",
+      landed,
+      job.depth + 1,
+      job.seed,
+      job.url,
+    ];
+    if (links.length > 0 && job.depth + 1 > this.#settings.maxDepth) {
+      this.counters.tooDeep += links.length;
+    } else if (links.length > 0) {
+      const seed = this.#seedUrls.get(job.seed);
+      const outOfScope = this.counters.outOfScope;
+      for (const link of links) {
+        const url = new URL(link);
+        const verdict = this.#setup.inScope(url, seed);
+        if (verdict.ok) args.push(link, url.host);
+        else outOfScope[verdict.reason] = (outOfScope[verdict.reason] ?? 0) + 1;
+      }
+    }
+    const reply = await this.#parts.redis.script(COMPLETE, this.#keys, args) as number[];
+    this.counters.queued += reply[1];
+    this.counters.duplicate += reply[2];
+    this.counters.overBudget += reply[3];
+    this.#budgetReached = reply[4] === 1;
+    this.#wake(Math.max(1, reply[1])); // the host's slot, and each new job
+  }
+
+  /**
+   * A redirect of `job` to `url`, held to the rules the in-memory frontier applies: a listed
+   * URL follows it (the target becomes seen); a discovered one stops at a target out of scope,
+   * already seen anywhere in the crawl, or disallowed by robots.txt.
+   */
+  async redirect(job: Job, url: string): Promise<boolean> {
+    const key = tryCanonicalUrl(url);
+    if (key === null) return true;
+    if (job.depth === 0) {
+      await this.#parts.seen.add([key]);
+      return true;
+    }
+    const target = new URL(key);
+    const verdict = this.#setup.inScope(target, this.#seedUrls.get(job.seed));
+    if (!verdict.ok) {
+      const c = this.counters.outOfScope;
+      c[verdict.reason] = (c[verdict.reason] ?? 0) + 1;
+      return false;
+    }
+    const [fresh] = await this.#parts.seen.add([key]);
+    if (!fresh) {
+      this.counters.duplicate++;
+      return false;
+    }
+    if (!this.#setup.robots) return true;
+    const allowed = (await this.#setup.robots(target)).allowed;
+    if (!allowed) this.counters.robots++;
+    return allowed;
+  }
+
+  /**
+   * Stops the heartbeat and gives back the jobs this process still holds (an interrupted or
+   * failed run), so that other processes take them now rather than after their lease. The
+   * connection stays open (its owner, `SharedCrawl`, closes it).
+   */
+  async close(): Promise<void> {
+    clearInterval(this.#heartbeat);
+    this.#finish();
+    const ids = [...this.#held.values()].map((h) => h.id);
+    this.#held.clear();
+    if (ids.length === 0) return;
+    try {
+      await this.#parts.redis.script(RELEASE, this.#keys, ids);
+    } catch {
+      // Redis is gone: the leases expire by themselves.
+    }
+  }
+
+  /** Renews this process's leases and says it is alive; a missed beat is retried next time. */
+  async #beat(): Promise<void> {
+    if (this.#beating) return;
+    this.#beating = true;
+    try {
+      const ids = [...this.#held.values()].map((h) => h.id);
+      await this.#parts.redis.script(RENEW, this.#keys, [
+        this.#parts.lease * 1000,
+        this.#parts.crawler,
+        ...ids,
+      ]);
+    } catch {
+      // The workers' own calls report a lost connection.
+    } finally {
+      this.#beating = false;
+    }
+  }
+
+  /** Waits (green) until woken: by a finished page here, or by the one timer after `ms`. */
+  #park(ms: number): Promise<void> {
+    const at = performance.now() + ms;
+    if (this.#timer === undefined || at < this.#timerAt) {
+      clearTimeout(this.#timer);
+      this.#timerAt = at;
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#wake(1);
+      }, ms);
+    }
+    return block<void>((resolve) => {
+      this.#waiters.add(resolve);
+      return () => this.#waiters.delete(resolve);
+    });
+  }
+
+  /** Wakes up to `count` waiting workers (each asks Redis once more). */
+  #wake(count: number): void {
+    for (const w of this.#waiters) {
+      if (count-- <= 0) break;
+      this.#waiters.delete(w);
+      w();
+    }
+  }
+
+  #finish(): void {
+    this.#finished = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#wake(Infinity);
+  }
+}
+
+/** A job's string (see `scripts.ts`). */
+function job(
+  host: string,
+  depth: number,
+  line: number | null,
+  queuedAt: number,
+  seed: string,
+  parent: string | null,
+  url: string,
+): string {
+  return [host, depth, line ?? "-", queuedAt, seed, parent ?? "-", url].join(SEP);
+}
