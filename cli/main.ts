@@ -99,8 +99,10 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
   const { options, controller, progress } = session;
   const file = openForWrite(options.output);
   const report = openForWrite(options.report);
-  // Records go out in blocks, unless blocking I/O may freeze the event loop (see syncWriter).
-  const { records, notes } = writers(session, file, options.mode !== "blocking");
+  // Records go out in blocks, unless blocking I/O may freeze the event loop (see syncWriter),
+  // or a shared crawl marks a page done in Redis once its record is written.
+  const gather = options.mode !== "blocking" && options.frontier === undefined;
+  const { records, notes } = writers(session, file, gather);
   const warn = (message: string) => {
     if (!options.quiet) notes.line(`warning: ${stripControl(message)}`);
   };

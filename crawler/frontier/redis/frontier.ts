@@ -5,7 +5,10 @@
  *
  * A job is leased, not popped: it returns to the queue when its lease expires, so a process
  * killed mid-page loses nothing. A live process renews its leases every third of the lease
- * time, so only a dead (or frozen) process's jobs are fetched twice. Workers with nothing to do
+ * time, so only a dead (or frozen) process's jobs are fetched twice. A page is marked done in
+ * Redis only after the runner handed its record to the sink (`done` returns at once and the
+ * script runs next), so a killed process never leaves a page done without its record written
+ * (the CLI writes a shared crawl's records unbuffered). Workers with nothing to do
  * wait in this process; one of them asks Redis again, when the host's next slot opens or after
  * a backoff (10 ms growing to 200 ms), never in a busy loop.
  * @module
@@ -110,6 +113,10 @@ export class RedisFrontier implements CrawlingFrontier {
   #finished = false;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #beating = false;
+  /** Completions sent after their records went to the sink, until Redis answers. */
+  #pending = new Set<Promise<void>>();
+  /** The first error of a completion: the next call to `next` throws it. */
+  #failure: { error: unknown } | undefined;
 
   private constructor(parts: SharedCrawlParts, setup: CrawlSetup, settings: Settings) {
     this.#parts = parts;
@@ -191,6 +198,7 @@ export class RedisFrontier implements CrawlingFrontier {
 
   async next(): Promise<Job | null> {
     while (true) {
+      if (this.#failure) throw this.#failure.error;
       if (this.#finished) return null;
       const reply = await this.#parts.redis.script(LEASE, this.#keys, [this.#parts.lease * 1000]);
       const [kind, a, b, c, d] = reply as [string, string | number, string, number, number];
@@ -259,13 +267,17 @@ export class RedisFrontier implements CrawlingFrontier {
     return null;
   }
 
-  async done(job: Job, { record, links }: JobResult): Promise<void> {
+  /**
+   * Returns at once; the page's completion goes to Redis right after, once the runner handed
+   * the record to its sink (see the module doc).
+   */
+  done(job: Job, { record, links }: JobResult): void {
     const held = this.#held.get(job);
     this.#held.delete(job);
     record.crawler = this.#parts.crawler;
     if (record.error?.code === "aborted") {
       // Not fetched (the run was interrupted): another process takes it at once.
-      if (held) await this.#parts.redis.script(RELEASE, this.#keys, [held.id]);
+      if (held) this.#afterRecord(() => this.#parts.redis.script(RELEASE, this.#keys, [held.id]));
       return;
     }
     const finalUrl = record.finalUrl;
@@ -290,12 +302,29 @@ export class RedisFrontier implements CrawlingFrontier {
         else outOfScope[verdict.reason] = (outOfScope[verdict.reason] ?? 0) + 1;
       }
     }
-    const reply = await this.#parts.redis.script(COMPLETE, this.#keys, args) as number[];
-    this.counters.queued += reply[1];
-    this.counters.duplicate += reply[2];
-    this.counters.overBudget += reply[3];
-    this.#budgetReached = reply[4] === 1;
-    this.#wake(Math.max(1, reply[1])); // the host's slot, and each new job
+    this.#afterRecord(async () => {
+      const reply = await this.#parts.redis.script(COMPLETE, this.#keys, args) as number[];
+      this.counters.queued += reply[1];
+      this.counters.duplicate += reply[2];
+      this.counters.overBudget += reply[3];
+      this.#budgetReached = reply[4] === 1;
+      this.#wake(Math.max(1, reply[1])); // the host's slot, and each new job
+    });
+  }
+
+  /**
+   * Runs `send` once the current turn is over: the runner hands the record to its sink in the
+   * same turn that `done` returns in. A failure reaches the workers through `next`.
+   */
+  #afterRecord(send: () => Promise<unknown>): void {
+    const sent: Promise<void> = Promise.resolve()
+      .then(send)
+      .then(() => {}, (error) => {
+        this.#failure ??= { error };
+        this.#wake(Infinity);
+      })
+      .finally(() => this.#pending.delete(sent));
+    this.#pending.add(sent);
   }
 
   /**
@@ -336,6 +365,7 @@ export class RedisFrontier implements CrawlingFrontier {
   async close(): Promise<void> {
     clearInterval(this.#heartbeat);
     this.#finish();
+    await Promise.all(this.#pending);
     const ids = [...this.#held.values()].map((h) => h.id);
     this.#held.clear();
     if (ids.length === 0) return;

@@ -203,19 +203,18 @@ return #ARGV
 
 /**
  * The host's robots.txt is known: stores its gap between request starts (the larger of
- * `--delay` and Crawl-delay, never lowered). A job leased before the gap was known was spaced by
- * `--delay` only; when the gap is larger, the job goes back to the front of the queue and the
- * host waits a gap from now (robots.txt was its request).
+ * `--delay` and Crawl-delay, never lowered). With a gap, the job that was leased while it was
+ * unknown goes back to the front of the queue unfetched, and the host waits a gap from now:
+ * robots.txt was the request of that job's slot (or the job was spaced by `--delay` only).
  * ARGV: host, gap ms, lease id. Returns 1 when the job was given back.
  */
 export const GAP = PRELUDE + `
 local host, gap, id = ARGV[1], tonumber(ARGV[2]), ARGV[3]
-local m = redis.call('HMGET', META, 'perHost', 'delayMs')
-if not m[1] then return 0 end
-local per_host, delay = tonumber(m[1]), tonumber(m[2])
+local per_host = tonumber(redis.call('HGET', META, 'perHost') or '0')
+if per_host == 0 then return 0 end
 local old = tonumber(redis.call('HGET', GAP, host) or '-1')
 if gap > old then redis.call('HSET', GAP, host, gap) end
-if gap <= delay then return 0 end
+if gap <= 0 then return 0 end
 local start = now_ms() + gap
 if gap > old and start > tonumber(redis.call('HGET', NEXT, host) or '0') then
   redis.call('HSET', NEXT, host, start)
