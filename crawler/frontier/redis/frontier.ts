@@ -33,6 +33,11 @@ const SEP = "\x1f";
 /** Shortest and longest wait (ms) before asking Redis again when no job is ready anywhere. */
 const MIN_IDLE_MS = 10;
 const MAX_IDLE_MS = 200;
+/** URLs per generation of the local memory of links known to be seen (two generations kept). */
+const KNOWN_CAP = 16_384;
+
+/** LEASE's reply: `job` with the job, lease id, server time and whether its gap is known. */
+type LeaseReply = [kind: string, a?: string | number, b?: string, c?: number, d?: number];
 
 /** What a frontier needs of its shared crawl (a {@linkcode SharedCrawl} gives it). */
 export interface SharedCrawlParts {
@@ -117,6 +122,17 @@ export class RedisFrontier implements CrawlingFrontier {
   #pending = new Set<Promise<void>>();
   /** The first error of a completion: the next call to `next` throws it. */
   #failure: { error: unknown } | undefined;
+  /** The next jobs leased with completions, one per finished page, for the workers' `next`. */
+  #prefetched: Promise<LeaseReply>[] = [];
+  /** Lease ids of prefetched jobs no worker took yet (renewed, and released on close). */
+  #unclaimed = new Set<string>();
+  /**
+   * Links this process knows are in the crawl's visited set: they need no parsing, scope check
+   * or round trip. Bounded (two generations of {@linkcode KNOWN_CAP}), so the heap does not
+   * grow with the crawl; a forgotten link costs a `SADD` in Redis, nothing more.
+   */
+  #known = new Set<string>();
+  #knownBefore = new Set<string>();
 
   private constructor(parts: SharedCrawlParts, setup: CrawlSetup, settings: Settings) {
     this.#parts = parts;
@@ -191,6 +207,10 @@ export class RedisFrontier implements CrawlingFrontier {
     );
   }
 
+  get #leaseMs(): number {
+    return this.#parts.lease * 1000;
+  }
+
   /** True once the crawl's `maxPages` stopped the queueing (as this process last heard). */
   get budgetReached(): boolean {
     return this.#budgetReached;
@@ -200,11 +220,15 @@ export class RedisFrontier implements CrawlingFrontier {
     while (true) {
       if (this.#failure) throw this.#failure.error;
       if (this.#finished) return null;
-      const reply = await this.#parts.redis.script(LEASE, this.#keys, [this.#parts.lease * 1000]);
-      const [kind, a, b, c, d] = reply as [string, string | number, string, number, number];
+      const prefetched = this.#prefetched.shift();
+      const [kind, a, b, c, d] = prefetched
+        ? await prefetched
+        : await this.#parts.redis.script(LEASE, this.#keys, [this.#leaseMs]) as LeaseReply;
+      if (kind === "none") continue; // the completion failed: the loop throws its error
       if (kind === "job") {
         this.#idleMs = MIN_IDLE_MS;
         this.#wake(1); // more may be ready: one more waiting worker asks
+        this.#unclaimed.delete(String(b));
         const job = await this.#take(String(a), String(b), Number(c), d === 1);
         if (job) return job;
         continue;
@@ -262,14 +286,14 @@ export class RedisFrontier implements CrawlingFrontier {
     if (verdict.allowed) return job;
     this.counters.robots++;
     this.#held.delete(job);
-    await this.#parts.redis.script(COMPLETE, this.#keys, [id, "robots", "", 0, "-", "-"]);
+    await this.#parts.redis.script(COMPLETE, this.#keys, [id, "robots", "", 0, "-", "-", 0]);
     this.#wake(1);
     return null;
   }
 
   /**
    * Returns at once; the page's completion goes to Redis right after, once the runner handed
-   * the record to its sink (see the module doc).
+   * the record to its sink (see the module doc), and leases the worker's next job with it.
    */
   done(job: Job, { record, links }: JobResult): void {
     const held = this.#held.get(job);
@@ -289,6 +313,7 @@ export class RedisFrontier implements CrawlingFrontier {
       job.depth + 1,
       job.seed,
       job.url,
+      this.#leaseMs,
     ];
     if (links.length > 0 && job.depth + 1 > this.#settings.maxDepth) {
       this.counters.tooDeep += links.length;
@@ -296,20 +321,48 @@ export class RedisFrontier implements CrawlingFrontier {
       const seed = this.#seedUrls.get(job.seed);
       const outOfScope = this.counters.outOfScope;
       for (const link of links) {
+        if (this.#known.has(link) || this.#knownBefore.has(link)) {
+          this.counters.duplicate++;
+          continue;
+        }
         const url = new URL(link);
         const verdict = this.#setup.inScope(url, seed);
         if (verdict.ok) args.push(link, url.host);
         else outOfScope[verdict.reason] = (outOfScope[verdict.reason] ?? 0) + 1;
       }
     }
+    const next = Promise.withResolvers<LeaseReply>();
+    this.#prefetched.push(next.promise);
     this.#afterRecord(async () => {
-      const reply = await this.#parts.redis.script(COMPLETE, this.#keys, args) as number[];
-      this.counters.queued += reply[1];
-      this.counters.duplicate += reply[2];
-      this.counters.overBudget += reply[3];
-      this.#budgetReached = reply[4] === 1;
-      this.#wake(Math.max(1, reply[1])); // the host's slot, and each new job
+      try {
+        const reply = await this.#parts.redis.script(COMPLETE, this.#keys, args) as
+          & [number, number, number, number, number]
+          & (string | number)[];
+        this.counters.queued += reply[1];
+        this.counters.duplicate += reply[2];
+        this.counters.overBudget += reply[3];
+        this.#budgetReached = reply[4] === 1;
+        for (let i = 7; i < args.length; i += 2) this.#remember(args[i] as string);
+        if (landed) this.#remember(landed);
+        const leased = reply.slice(5) as LeaseReply;
+        if (leased[0] === "job") this.#unclaimed.add(String(leased[2]));
+        next.resolve(leased);
+        this.#wake(Math.max(1, reply[1])); // the host's slot, and each new job
+      } catch (error) {
+        this.#failure ??= { error };
+        throw error;
+      } finally {
+        next.resolve(["none"]);
+      }
     });
+  }
+
+  /** Notes that `url` is in the crawl's visited set (see `#known`). */
+  #remember(url: string): void {
+    this.#known.add(url);
+    if (this.#known.size < KNOWN_CAP) return;
+    this.#knownBefore = this.#known;
+    this.#known = new Set();
   }
 
   /**
@@ -366,8 +419,9 @@ export class RedisFrontier implements CrawlingFrontier {
     clearInterval(this.#heartbeat);
     this.#finish();
     await Promise.all(this.#pending);
-    const ids = [...this.#held.values()].map((h) => h.id);
+    const ids = [...this.#held.values()].map((h) => h.id).concat(...this.#unclaimed);
     this.#held.clear();
+    this.#unclaimed.clear();
     if (ids.length === 0) return;
     try {
       await this.#parts.redis.script(RELEASE, this.#keys, ids);
@@ -381,7 +435,7 @@ export class RedisFrontier implements CrawlingFrontier {
     if (this.#beating) return;
     this.#beating = true;
     try {
-      const ids = [...this.#held.values()].map((h) => h.id);
+      const ids = [...this.#held.values()].map((h) => h.id).concat(...this.#unclaimed);
       await this.#parts.redis.script(RENEW, this.#keys, [
         this.#parts.lease * 1000,
         this.#parts.crawler,

@@ -59,6 +59,38 @@ local function requeue(id, per_host)
   redis.call('HINCRBY', META, 'queued', 1)
   refresh(host, per_host)
 end
+-- Leases the next job (see LEASE).
+local function lease(lease_ms)
+  local m = redis.call('HMGET', META, 'perHost', 'delayMs')
+  if not m[1] then return {'gone'} end
+  local per_host, delay = tonumber(m[1]), tonumber(m[2])
+  local now = now_ms()
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, 64)) do
+    requeue(id, per_host)
+  end
+  local top = redis.call('ZRANGE', READY, 0, 0, 'WITHSCORES')
+  if #top == 0 then
+    if tonumber(redis.call('HGET', META, 'queued')) == 0 and redis.call('ZCARD', LEASES) == 0 then
+      redis.call('HSETNX', META, 'finished', now)
+      return {'finished'}
+    end
+    local soonest = redis.call('ZRANGE', LEASES, 0, 0, 'WITHSCORES')
+    if #soonest == 0 then return {'wait', -1} end
+    return {'wait', tonumber(soonest[2]) - now}
+  end
+  local host, at = top[1], tonumber(top[2])
+  if at > now then return {'wait', at - now} end
+  local job = redis.call('LPOP', Q(host))
+  local gap = redis.call('HGET', GAP, host)
+  redis.call('HSET', NEXT, host, now + tonumber(gap or delay))
+  redis.call('HINCRBY', ACTIVE, host, 1)
+  redis.call('HINCRBY', META, 'queued', -1)
+  local id = redis.call('HINCRBY', META, 'leaseSeq', 1)
+  redis.call('ZADD', LEASES, now + lease_ms, id)
+  redis.call('HSET', LEASED, id, job)
+  refresh(host, per_host)
+  return {'job', job, id, now, gap and 1 or 0}
+end
 `;
 
 /**
@@ -100,48 +132,23 @@ return {'seeded', ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ''}
  * or `{'gone'}` (the crawl's keys are missing).
  */
 export const LEASE = PRELUDE + `
-local m = redis.call('HMGET', META, 'perHost', 'delayMs')
-if not m[1] then return {'gone'} end
-local per_host, delay = tonumber(m[1]), tonumber(m[2])
-local now = now_ms()
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, 64)) do
-  requeue(id, per_host)
-end
-local top = redis.call('ZRANGE', READY, 0, 0, 'WITHSCORES')
-if #top == 0 then
-  if tonumber(redis.call('HGET', META, 'queued')) == 0 and redis.call('ZCARD', LEASES) == 0 then
-    redis.call('HSETNX', META, 'finished', now)
-    return {'finished'}
-  end
-  local soonest = redis.call('ZRANGE', LEASES, 0, 0, 'WITHSCORES')
-  if #soonest == 0 then return {'wait', -1} end
-  return {'wait', tonumber(soonest[2]) - now}
-end
-local host, at = top[1], tonumber(top[2])
-if at > now then return {'wait', at - now} end
-local job = redis.call('LPOP', Q(host))
-local gap = redis.call('HGET', GAP, host)
-redis.call('HSET', NEXT, host, now + tonumber(gap or delay))
-redis.call('HINCRBY', ACTIVE, host, 1)
-redis.call('HINCRBY', META, 'queued', -1)
-local id = redis.call('HINCRBY', META, 'leaseSeq', 1)
-redis.call('ZADD', LEASES, now + tonumber(ARGV[1]), id)
-redis.call('HSET', LEASED, id, job)
-refresh(host, per_host)
-return {'job', job, id, now, gap and 1 or 0}
+return lease(tonumber(ARGV[1]))
 `;
 
 /**
  * A leased job is finished: the lease ends (if still held: a lease that expired was given to
  * another process, which counts the page), the page is counted, where it landed is marked seen,
- * and its new links are queued within the budget.
+ * and its new links are queued within the budget. Then, with a lease time, the worker's next
+ * job is leased in the same call (one round trip per page).
  * ARGV: leaseId, outcome ('ok', 'failed' or 'robots': skipped unfetched), landed key or '',
- * child depth, seed, parent, then per link: URL, host (links already in scope and depth).
- * Returns `{held (0/1), queued, duplicate, overBudget, budgetReached (0/1)}`.
+ * child depth, seed, parent, lease ms (0: no next job), then per link: URL, host (links
+ * already in scope and depth).
+ * Returns `{held (0/1), queued, duplicate, overBudget, budgetReached (0/1)}` followed by
+ * LEASE's reply (`{'none'}` without a lease time).
  */
 export const COMPLETE = PRELUDE + `
 local m = redis.call('HMGET', META, 'perHost', 'maxPages', 'total')
-if not m[1] then return {0, 0, 0, 0, 0} end
+if not m[1] then return {0, 0, 0, 0, 0, 'gone'} end
 local per_host, max_pages, total = tonumber(m[1]), tonumber(m[2]), tonumber(m[3])
 local id = ARGV[1]
 local held = 0
@@ -164,7 +171,7 @@ if ARGV[3] ~= '' then redis.call('SADD', SEEN, ARGV[3]) end
 local prefix = ARGV[4] .. '\\31-\\31' .. now_ms() .. '\\31' .. ARGV[5] .. '\\31' .. ARGV[6] .. '\\31'
 local queued, duplicate, over = 0, 0, 0
 local hosts = {}
-for i = 7, #ARGV, 2 do
+for i = 8, #ARGV, 2 do
   local url, host = ARGV[i], ARGV[i + 1]
   if total >= max_pages then
     if redis.call('SISMEMBER', SEEN, url) == 1 then duplicate = duplicate + 1 else over = over + 1 end
@@ -185,7 +192,10 @@ if queued > 0 then
     refresh(host, per_host)
   end
 end
-return {held, queued, duplicate, over, total >= max_pages and 1 or 0}
+local reply = {held, queued, duplicate, over, total >= max_pages and 1 or 0}
+local next_job = tonumber(ARGV[7]) > 0 and lease(tonumber(ARGV[7])) or {'none'}
+for _, v in ipairs(next_job) do reply[#reply + 1] = v end
+return reply
 `;
 
 /**
