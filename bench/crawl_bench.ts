@@ -24,9 +24,9 @@
  * set, both from GNU time (`/usr/bin/time`, Debian package `time`); pages/s count the whole
  * process (start-up included). Every run is checked: the site must have answered each page once.
  * `--against DIR` runs the greencrawl checkout in DIR in place of the bare peer (an A/B of a
- * change; goals are not judged then). `--cpu-prof DIR` writes V8 CPU profiles of one greencrawl
- * and one bare list run into DIR and prints where the CPU went, by file and by function. Exit
- * status 1 when a goal is missed.
+ * change; goals are not judged then). `--cpu-prof DIR` replaces the timed runs by one run of
+ * each crawler under V8's profiler (profiles in DIR; the rows default to `list100k`) and prints
+ * where the CPU went, by file and by function. Exit status 1 when a goal is missed.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -51,7 +51,8 @@ Options:
   --pages N       pages of the crawl20k row                                [default: 20000]
   --urls N        URLs of the list100k row                                 [default: 100000]
   --against DIR   compare with the greencrawl checkout in DIR instead of the bare peers
-  --cpu-prof DIR  profile one greencrawl and one bare list run into DIR and summarise them
+  --cpu-prof DIR  instead of timed runs, profile one run of each crawler of the rows
+                  (default: list100k) into DIR and print where the CPU went
   -h, --help      show this help
 `;
 
@@ -90,7 +91,7 @@ function options(args: string[]): Options | null {
   };
   const only = new Set(
     values.only === undefined
-      ? (values["cpu-prof"] ? [] : ROWS.filter((r) => r !== "crawl200k"))
+      ? (values["cpu-prof"] ? ["list100k"] : ROWS.filter((r) => r !== "crawl200k"))
       : values.only.split(",").map((s) => s.trim()),
   );
   for (const r of only) if (!ROWS.includes(r)) throw new Error(`unknown row ${r}`);
@@ -207,16 +208,23 @@ interface Run extends Measured {
   pages: number;
 }
 
-/** A contender of a row: a name and how to run it once against the site. */
+/**
+ * A contender of a row: a name and how to run it once against the site (with `prof`, under
+ * `--cpu-prof` writing into that directory).
+ */
 interface Contender {
   name: string;
-  run(site: Site): Promise<Run>;
+  run(site: Site, prof?: string): Promise<Run>;
+}
+
+/** `deno run` and, when profiling, V8's CPU profiler flags. */
+function denoRun(prof: string | undefined): string[] {
+  return ["run", ...(prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [])];
 }
 
 function greencrawlArgs(root: string, extra: string[], prof?: string): string[] {
   return [
-    "run",
-    ...(prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : []),
+    ...denoRun(prof),
     "--allow-net=127.0.0.1",
     "--allow-read",
     `${root}cli.ts`,
@@ -247,8 +255,8 @@ const CRAWL_FLAGS = ["--depth", "1000", "--per-host", String(WORKERS), "--max-pa
 function greencrawlCrawl(root: string, name = "greencrawl", failures = false): Contender {
   return {
     name,
-    async run(site) {
-      const r = await measure(greencrawlArgs(root, CRAWL_FLAGS), `${site.url}/\n`);
+    async run(site, prof) {
+      const r = await measure(greencrawlArgs(root, CRAWL_FLAGS, prof), `${site.url}/\n`);
       if (r.code !== 0 && !(failures && r.code === 1)) {
         throw new Error(`${name} exited ${r.code}: ${r.stderr.slice(0, 500)}`);
       }
@@ -259,9 +267,9 @@ function greencrawlCrawl(root: string, name = "greencrawl", failures = false): C
 
 const bareCrawl: Contender = {
   name: "bare Deno",
-  async run(site) {
+  async run(site, prof) {
     const r = await measure([
-      "run",
+      ...denoRun(prof),
       "--allow-net=127.0.0.1",
       `${ROOT}bench/baseline_crawl.ts`,
       `${site.url}/`,
@@ -275,8 +283,8 @@ const bareCrawl: Contender = {
 function greencrawlList(root: string, list: string, name = "greencrawl"): Contender {
   return {
     name,
-    async run() {
-      const r = await measure(greencrawlArgs(root, []), list);
+    async run(_site, prof) {
+      const r = await measure(greencrawlArgs(root, [], prof), list);
       if (r.code !== 0) throw new Error(`${name} exited ${r.code}: ${r.stderr.slice(0, 500)}`);
       const { records, ok } = ndjsonCounts(r.stdout);
       if (ok !== records) throw new Error(`${name}: ${records - ok} of ${records} URLs failed`);
@@ -285,13 +293,12 @@ function greencrawlList(root: string, list: string, name = "greencrawl"): Conten
   };
 }
 
-function bareList(list: string, prof?: string): Contender {
+function bareList(list: string): Contender {
   return {
     name: "bare Deno",
-    async run() {
+    async run(_site, prof) {
       const r = await measure([
-        "run",
-        ...(prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : []),
+        ...denoRun(prof),
         "--allow-net=127.0.0.1",
         `${ROOT}bench/baseline_list.ts`,
         String(WORKERS),
@@ -334,9 +341,11 @@ interface Goal {
 
 const table: string[] = [];
 const goals: Goal[] = [];
+const profiles: string[] = [];
 
 /** One row's table lines: each contender's medians, then the ratios of the pairs. */
-function report(row: string, unit: string, runs: Record<string, Run[]>, names: [string, string]) {
+function report(row: string, runs: Record<string, Run[]>, pair: [Contender, Contender]) {
+  const names = [pair[0].name, pair[1].name];
   const [g, b] = names.map((n) => runs[n]);
   for (const [name, rs] of [[names[0], g], [names[1], b]] as const) {
     table.push(
@@ -358,7 +367,6 @@ function report(row: string, unit: string, runs: Record<string, Run[]>, names: [
     cpuText: `${fmt(cpu, 3)}x (pairs ${fmt(Math.min(...pairCpu), 2)}–${
       fmt(Math.max(...pairCpu), 2)
     })`,
-    unit,
   };
 }
 
@@ -391,13 +399,48 @@ function progress(text: string): void {
 // Rows
 
 /** The pair compared in a row: greencrawl and the bare peer (or the `--against` checkout). */
-function pairOf(o: Options, ours: (root: string, name?: string) => Contender, bare: Contender) {
+function pairOf(
+  o: Options,
+  ours: (root: string, name?: string) => Contender,
+  bare: Contender,
+): [Contender, Contender] {
   return o.against
-    ? [ours(ROOT, "greencrawl (this)"), ours(o.against, "greencrawl (against)")] as [
-      Contender,
-      Contender,
-    ]
-    : [ours(ROOT), bare] as [Contender, Contender];
+    ? [ours(ROOT, "greencrawl (this)"), ours(o.against, "greencrawl (against)")]
+    : [ours(ROOT), bare];
+}
+
+type Check = (c: Contender, run: Run, paths: Map<string, number>) => void;
+
+/**
+ * A row's runs: one warm-up run of each contender (the site builds and caches its pages, its
+ * JIT warms up), then `runs` alternated pairs; with `--cpu-prof`, one profiled run of each
+ * instead, summarised into `profiles` (and null returned).
+ */
+async function timed(
+  o: Options,
+  row: string,
+  site: Site,
+  pair: [Contender, Contender],
+  runs: number,
+  check: Check,
+): Promise<Record<string, Run[]> | null> {
+  progress(`${row}: warm-up`);
+  for (const c of pair) await c.run(site);
+  if (o.cpuProf === undefined) return await alternate(site, pair, runs, check);
+  for (const c of pair) {
+    const dir = `${o.cpuProf}/${row}-${c.name.replace(/[^a-z0-9]+/gi, "-")}`;
+    const run = await c.run(site, dir);
+    const files = [...Deno.readDirSync(dir)].map((e) => `${dir}/${e.name}`).sort();
+    const file = files[files.length - 1];
+    profiles.push(
+      `### ${row}, ${c.name}: ${run.pages} pages in ${fmt(run.wallS, 2)} s, ` +
+        `${fmt(run.cpuS, 2)} s CPU (${fmt((run.cpuS / run.pages) * 1e6, 1)} us per page, ` +
+        `all threads)\n\n${file}\n`,
+      ...summariseProfile(file, run.pages),
+      "",
+    );
+  }
+  return null;
 }
 
 async function crawlRow(o: Options, row: string, pages: number, runs: number, goal: boolean) {
@@ -405,7 +448,7 @@ async function crawlRow(o: Options, row: string, pages: number, runs: number, go
   const site = await startSite(["--pages", String(pages), "--cache-mb", cacheMb]);
   try {
     const pair = pairOf(o, greencrawlCrawl, bareCrawl);
-    const check = (c: Contender, run: Run, paths: Map<string, number>) => {
+    const check: Check = (c, run, paths) => {
       const robots = paths.has("/robots.txt") ? 1 : 0;
       const repeated = [...paths.values()].filter((n) => n > 1).length;
       if (run.pages !== pages || paths.size - robots !== pages || repeated > 0) {
@@ -415,42 +458,39 @@ async function crawlRow(o: Options, row: string, pages: number, runs: number, go
         );
       }
     };
-    progress(`${row}: warm-up (the site builds and caches its pages)`);
-    for (const c of pair) await c.run(site);
-    const runsOf = await alternate(site, pair, runs, check);
-    const r = report(row, "pages/s", runsOf, [pair[0].name, pair[1].name]);
-    if (!o.against && goal) {
-      goals.push({
-        row,
-        what: "pages/s vs bare Deno",
-        measured: r.rateText,
-        target: ">= 0.95x",
-        met: r.rate >= 0.95,
-      });
-      goals.push({
-        row,
-        what: "CPU s vs bare Deno",
-        measured: r.cpuText,
-        target: "<= 1.10x",
-        met: r.cpu <= 1.10,
-      });
-    } else {
-      goals.push({ row, what: "pages/s", measured: r.rateText, target: "", met: null });
-      goals.push({ row, what: "CPU s", measured: r.cpuText, target: "", met: null });
-    }
-    if (row === "crawl200k") {
-      const rss = (n: string) => Math.max(...runsOf[n].map((x) => x.rssMiB));
-      goals.push({
-        row,
-        what: "peak RSS",
-        measured: `${fmt(rss(pair[0].name), 0)} MiB vs ${fmt(rss(pair[1].name), 0)} MiB`,
-        target: "",
-        met: null,
-      });
-    }
+    const runsOf = await timed(o, row, site, pair, runs, check);
+    if (runsOf === null) return;
+    const r = report(row, runsOf, pair);
+    const judged = !o.against && goal;
+    goals.push({
+      row,
+      what: "pages/s vs bare Deno",
+      measured: r.rateText,
+      target: judged ? ">= 0.95x" : "",
+      met: judged ? r.rate >= 0.95 : null,
+    });
+    goals.push({
+      row,
+      what: "CPU s vs bare Deno",
+      measured: r.cpuText,
+      target: judged ? "<= 1.10x" : "",
+      met: judged ? r.cpu <= 1.10 : null,
+    });
+    if (row === "crawl200k") peakRss(row, runsOf, pair);
   } finally {
     await site.stop();
   }
+}
+
+function peakRss(row: string, runsOf: Record<string, Run[]>, pair: [Contender, Contender]) {
+  const rss = (c: Contender) => fmt(Math.max(...runsOf[c.name].map((x) => x.rssMiB)), 0);
+  goals.push({
+    row,
+    what: "peak RSS",
+    measured: `${rss(pair[0])} MiB vs ${rss(pair[1])} MiB`,
+    target: "",
+    met: null,
+  });
 }
 
 /** The URL list of the list row: `/`, `/p/1` … `/p/N-1` (each distinct, each a 200). */
@@ -466,22 +506,16 @@ async function listRow(o: Options, runs: number) {
   const site = await startSite(["--pages", String(n), "--cache-mb", cacheMb]);
   try {
     const list = urlList(site.url, n);
-    const pair = o.against
-      ? [
-        greencrawlList(ROOT, list, "greencrawl (this)"),
-        greencrawlList(o.against, list, "greencrawl (against)"),
-      ] as [Contender, Contender]
-      : [greencrawlList(ROOT, list), bareList(list)] as [Contender, Contender];
-    const check = (c: Contender, run: Run, paths: Map<string, number>) => {
+    const pair = pairOf(o, (root, name) => greencrawlList(root, list, name), bareList(list));
+    const check: Check = (c, run, paths) => {
       const repeated = [...paths.values()].filter((x) => x > 1).length;
       if (run.pages !== n || paths.size !== n || repeated > 0) {
         throw new Error(`${c.name}: ${run.pages} lines, ${paths.size} paths; want ${n} once each`);
       }
     };
-    progress("list100k: warm-up");
-    for (const c of pair) await c.run(site);
-    const runsOf = await alternate(site, pair, runs, check);
-    const r = report("list100k", "URLs/s", runsOf, [pair[0].name, pair[1].name]);
+    const runsOf = await timed(o, "list100k", site, pair, runs, check);
+    if (runsOf === null) return;
+    const r = report("list100k", runsOf, pair);
     const judged = !o.against;
     goals.push({
       row: "list100k",
@@ -497,14 +531,7 @@ async function listRow(o: Options, runs: number) {
       target: judged ? "<= 1.2x" : "",
       met: judged ? r.cpu <= 1.2 : null,
     });
-    const rss = (name: string) => Math.max(...runsOf[name].map((x) => x.rssMiB));
-    goals.push({
-      row: "list100k",
-      what: "peak RSS",
-      measured: `${fmt(rss(pair[0].name), 0)} MiB vs ${fmt(rss(pair[1].name), 0)} MiB`,
-      target: "",
-      met: null,
-    });
+    peakRss("list100k", runsOf, pair);
   } finally {
     await site.stop();
   }
@@ -522,7 +549,7 @@ async function docsRow(o: Options, runs: number) {
     const crawler = (root: string, name?: string) => greencrawlCrawl(root, name, true);
     const pair = pairOf(o, crawler, bareCrawl);
     const found: Record<string, Set<string>> = {};
-    const check = (c: Contender, run: Run, paths: Map<string, number>) => {
+    const check: Check = (c, run, paths) => {
       const set = new Set(paths.keys());
       set.delete("/robots.txt");
       run.pages = set.size; // pages/s of what each crawler found
@@ -532,15 +559,14 @@ async function docsRow(o: Options, runs: number) {
         throw new Error(`${c.name}: a different crawl from one run to the next`);
       }
     };
-    progress("docs: warm-up");
-    for (const c of pair) await c.run(site);
-    const runsOf = await alternate(site, pair, runs, check);
-    const r = report("docs", "pages/s", runsOf, [pair[0].name, pair[1].name]);
+    const runsOf = await timed(o, "docs", site, pair, runs, check);
+    if (runsOf === null) return;
+    const r = report("docs", runsOf, pair);
     const ours = found[pair[0].name], theirs = found[pair[1].name];
     const missed = [...theirs].filter((p) => !ours.has(p));
     goals.push({
       row: "docs",
-      what: `pages found (${pair[1].name} ${theirs.size})`,
+      what: `pages found (${pair[1].name}: ${theirs.size})`,
       measured: `${ours.size}, ${missed.length} of theirs missed` +
         (missed.length ? ` (e.g. ${missed.slice(0, 3).join(", ")})` : ""),
       target: o.against ? "" : "all of bare Deno's",
@@ -661,89 +687,51 @@ async function seenMemory(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// CPU profile of the list run
+// CPU profiles
 
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
 }
 
 /** Self time by file and by function of a `.cpuprofile`, as Markdown lines. */
-function summariseProfile(file: string, perUnit: number, unit: string): string[] {
+function summariseProfile(file: string, pages: number): string[] {
   const p = JSON.parse(Deno.readTextFileSync(file)) as {
     nodes: ProfileNode[];
     samples: number[];
     timeDeltas: number[];
   };
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
-  const self = new Map<number, number>();
-  for (let i = 0; i < p.samples.length; i++) {
-    self.set(p.samples[i], (self.get(p.samples[i]) ?? 0) + (p.timeDeltas[i] ?? 0));
-  }
   const byFile = new Map<string, number>(), byFunction = new Map<string, number>();
   let total = 0;
-  for (const [id, us] of self) {
-    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
-    const where = url === ""
-      ? `(${functionName || "native"})`
-      : url.replace(`file://${ROOT}`, "").replace(/^.*\/node_modules\//, "npm:")
-        .replace(/^ext:/, "ext:");
-    const name = `${functionName || "(anonymous)"} ${where}${url ? `:${lineNumber + 1}` : ""}`;
+  for (let i = 0; i < p.samples.length; i++) {
+    const us = p.timeDeltas[i] ?? 0;
+    const { functionName, url, lineNumber } = byId.get(p.samples[i])!.callFrame;
+    const where = url !== ""
+      ? url.replace(`file://${ROOT}`, "").replace(/^.*\/node_modules\//, "npm:")
+      : functionName.startsWith("(")
+      ? functionName
+      : `(${functionName || "native"})`;
+    const name = url === "" ? where : `${functionName || "(anonymous)"} ${where}:${lineNumber + 1}`;
     byFile.set(where, (byFile.get(where) ?? 0) + us);
     byFunction.set(name, (byFunction.get(name) ?? 0) + us);
     total += us;
   }
   const top = (m: Map<string, number>, n: number) =>
     [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) =>
-      `| ${k} | ${fmt(us / 1e6, 2)} | ${fmt(us / perUnit, 1)} |`
+      `| ${k.replaceAll("|", "\\|")} | ${fmt(us / 1e6, 2)} | ${fmt(us / pages, 1)} |`
     );
   return [
-    `Sampled on the main thread: ${fmt(total / 1e6, 2)} s (${
-      fmt(total / perUnit, 1)
-    } us per ${unit})\n`,
-    `| file | s | us per ${unit} |`,
-    "| ---- | - | ------------ |",
+    `Main thread sampled ${fmt(total / 1e6, 2)} s (${fmt(total / pages, 1)} us per page; ` +
+    `"(idle)" is waiting)\n`,
+    "| file | self s | us per page |",
+    "| ---- | ------ | ----------- |",
     ...top(byFile, 15),
     "",
-    `| function | s | us per ${unit} |`,
-    "| -------- | - | ------------ |",
-    ...top(byFunction, 25),
+    "| function | self s | us per page |",
+    "| -------- | ------ | ----------- |",
+    ...top(byFunction, 30),
   ];
-}
-
-async function profileList(o: Options, dir: string): Promise<string[]> {
-  const n = o.urls;
-  const site = await startSite([
-    "--pages",
-    String(n),
-    "--cache-mb",
-    String(Math.ceil((n * 11_000) / 1024 / 1024) + 64),
-  ]);
-  try {
-    const list = urlList(site.url, n);
-    await bareList(list).run(site); // warm the site's cache
-    const lines: string[] = [];
-    for (
-      const [name, run] of [
-        ["greencrawl", () => measure(greencrawlArgs(ROOT, [], `${dir}/greencrawl`), list)],
-        ["bare Deno", () => bareList(list, `${dir}/bare`).run(site)],
-      ] as const
-    ) {
-      const r = await run();
-      const sub = `${dir}/${name === "greencrawl" ? "greencrawl" : "bare"}`;
-      const files = [...Deno.readDirSync(sub)].map((e) => `${sub}/${e.name}`).sort();
-      const file = files[files.length - 1];
-      lines.push(
-        `### ${name}: ${n} URLs, ${fmt(r.wallS, 2)} s, ${fmt(r.cpuS, 2)} s CPU ` +
-          `(${fmt((r.cpuS / n) * 1e6, 1)} us per URL, all threads); profile ${file}\n`,
-      );
-      lines.push(...summariseProfile(file, n, "URL"), "");
-    }
-    return lines;
-  } finally {
-    await site.stop();
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -791,9 +779,9 @@ async function main(): Promise<number> {
       console.log(`| ${g.row} | ${g.what} | ${g.measured} | ${g.target} | ${verdict} |`);
     }
   }
-  if (o.cpuProf) {
-    console.log(`\n## CPU profile of the list run\n`);
-    for (const line of await profileList(o, o.cpuProf)) console.log(line);
+  if (profiles.length > 0) {
+    console.log(`\n## CPU profiles (self time)\n`);
+    for (const line of profiles) console.log(line);
   }
   return failed ? 1 : 0;
 }
