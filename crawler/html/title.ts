@@ -5,7 +5,8 @@
  * @module
  */
 
-import { decodeText } from "./char_refs.ts";
+// deno-lint-ignore no-import-prefix -- pinned inline: mod.ts must work imported by URL
+import { decodeHTML } from "npm:entities@8.1.0/decode";
 import { decodeHtml } from "./charset.ts";
 import { detach } from "./detach.ts";
 import { stripControl } from "../format/sanitize.ts";
@@ -115,7 +116,7 @@ export function titleFromHtml(html: string): string {
   const raw = findTitle(html);
   if (raw === null) return "";
   // A copy: an unchanged title is a view of the whole page (see detach), and records are kept.
-  const title = detach(stripControl(decodeText(raw)));
+  const title = detach(stripControl(decodeHTML(raw)));
   const points = Array.from(title);
   return points.length <= MAX_TITLE ? title : points.slice(0, MAX_TITLE).join("").trimEnd();
 }

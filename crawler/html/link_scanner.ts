@@ -1,17 +1,20 @@
 /**
- * Where the links are in an HTML page: the raw `href` values of `<a>`, `<area>` and the first
- * `<base>`, found without a tree and without a parser library. `scanLinks` in `html.ts` decodes
- * them, and its module doc says what counts as a tag; this file is the tokenizer behind it.
- *
- * It reads markup as htmlparser2 12's tokenizer does (HTML mode), rule for rule and quirk for
- * quirk, because it replaced a scanner driving that tokenizer and must give the same links:
- * `tests/html_scanner_diff_test.ts` compares the two on 100,000 random documents, every page of
- * the synthetic site and every HTML string of the link tests.
+ * The link scanner: the `href` of every `<a>` and `<area>` and of the first `<base>` in an HTML
+ * page, entity-decoded, found without building a tree. It jumps from `<` to `<` with `indexOf`,
+ * reads attributes only of `a`, `area` and `base`, and skips comments and raw text (`script`,
+ * `style`, `title`…) by htmlparser2 12's tokenizer rules, quirks included: it replaced a scanner
+ * driving that tokenizer, and `tests/html_scanner_diff_test.ts` holds it to the same output.
+ * Hand-written because it buys CPU on the crawl: on the 20,000-page crawl htmlparser2's `Tokenizer`
+ * costs SCAN_NUMBER. What counts as a tag (and the known differences from the HTML
+ * Standard) is listed in `docs/decisions.md`.
  * @module
  */
+// deno-lint-ignore no-import-prefix -- pinned inline: mod.ts must work imported by URL
+import { decodeHTMLAttribute } from "npm:entities@8.1.0/decode";
+import { detach } from "./detach.ts";
 
-/** The raw link targets of a page: values as written (entities not decoded), slices of it. */
-export interface RawLinks {
+/** What {@linkcode scanLinks} found: hrefs entity-decoded, not resolved. */
+export interface LinkScan {
   /** `href` of every `<a href>` and `<area href>` outside `<template>`, in document order. */
   hrefs: string[];
   /** `href` of the first `<base href>` outside `<template>`, or null. */
@@ -19,23 +22,36 @@ export interface RawLinks {
 }
 
 /**
- * The raw `href` values of a page's links and base. Never throws: on an error it returns what
- * it found so far.
+ * Scan HTML for link targets and `<base href>` without building a tree. Character references are
+ * decoded by the HTML rule for attributes (`&amp;` is `&`, `?a=1&copy=2` stays as written). Never
+ * throws: on an error it returns what it found so far. The strings returned are copies (see
+ * {@linkcode detach}), so keeping them does not keep the page alive.
+ *
+ * @param html The page, decoded.
+ * @returns The hrefs in document order and the base href.
  *
  * @example
  * ```ts
- * scanRawLinks('<base href="/d/"><a href="x?a=1&amp;b=2">x</a><!-- <a href="no"> -->');
- * // { hrefs: ["x?a=1&amp;b=2"], baseHref: "/d/" }
+ * import { scanLinks } from "./link_scanner.ts";
+ * const found = scanLinks('<base href="/d/"><a href="x?a=1&amp;b=2">x</a><!-- <a href="no"> -->');
+ * if (found.hrefs.join() !== "x?a=1&b=2" || found.baseHref !== "/d/") throw new Error("scan");
  * ```
  */
-export function scanRawLinks(html: string): RawLinks {
+export function scanLinks(html: string): LinkScan {
   const scanner = new LinkScanner(html);
   try {
     scanner.run();
   } catch {
     // keep what was found (nothing here is known to throw; the promise is the caller's safety)
   }
-  return scanner.found;
+  const { hrefs, baseHref } = scanner.found;
+  for (let i = 0; i < hrefs.length; i++) hrefs[i] = decoded(hrefs[i]);
+  return { hrefs, baseHref: baseHref === null ? null : decoded(baseHref) };
+}
+
+/** An href with its character references decoded, copied off the page. */
+function decoded(raw: string): string {
+  return detach(raw.includes("&") ? decodeHTMLAttribute(raw) : raw);
 }
 
 const enum Char {
@@ -165,7 +181,8 @@ function tagOf(html: string, start: number, end: number): Tag {
  * count (the end of the input inside a tag, comment or raw text, or `<plaintext>`).
  */
 class LinkScanner {
-  readonly found: RawLinks = { hrefs: [], baseHref: null };
+  /** Raw values as written (entities not decoded), slices of the page. */
+  readonly found: LinkScan = { hrefs: [], baseHref: null };
   readonly #html: string;
   #inTemplate = 0;
   /** Foreign (svg/math) or not, per open svg, math or integration element; as htmlparser2. */
