@@ -21,7 +21,6 @@
 import { block } from "../../green/hub.ts";
 import { tryCanonicalUrl } from "../url/canonical.ts";
 import type { Frontier, Job } from "./frontier.ts";
-import { Memo } from "../memo.ts";
 import type { RobotsVerdict } from "../robots/cache.ts";
 import type { InScope, ScopeReason } from "../url/scope.ts";
 
@@ -112,8 +111,6 @@ export class CrawlFrontier implements Frontier {
   #seen = new Set<string>();
   #hosts = new Map<string, Host>();
   #hostOf = new Map<Job, Host>(); // jobs handed out and not done yet
-  /** Parsed seeds, for the scope checks of their descendants (a long seed list stays cheap). */
-  #seedUrls = new Memo(1024, (seed: string) => new URL(seed));
   #waiting = new Set<Host>(); // hosts with queued jobs, in round-robin order
   #queued = 0;
   #inFlight = 0;
@@ -318,7 +315,7 @@ export class CrawlFrontier implements Frontier {
       return true;
     }
     const target = new URL(key);
-    const verdict = this.#o.inScope(target, this.#seedUrls.get(job.seed));
+    const verdict = this.#o.inScope(target, new URL(job.seed));
     if (!verdict.ok) {
       const c = this.counters.outOfScope;
       c[verdict.reason] = (c[verdict.reason] ?? 0) + 1;
@@ -357,7 +354,7 @@ export class CrawlFrontier implements Frontier {
       this.counters.tooDeep += links.length;
       return;
     }
-    const seed = this.#seedUrls.get(job.seed);
+    const seed = new URL(job.seed);
     const now = performance.now();
     let origin: Origin | undefined; // one for all links of this page
     let queued = 0;
