@@ -9,8 +9,8 @@
  * @module
  */
 import { deepStrictEqual as eq, ok } from "node:assert/strict";
-import { scanLinks } from "../crawler/html/link_scanner.ts";
-import { type LinkScan, scanLinks as reference } from "./fixtures/htmlparser2_scanner.ts";
+import { type LinkScan, scanLinks } from "../crawler/html/link_scanner.ts";
+import { scanLinks as reference } from "./fixtures/htmlparser2_scanner.ts";
 import { buildSite, type SiteOptions } from "../bench/site.ts";
 import { prng } from "../bench/site/graph.ts";
 
