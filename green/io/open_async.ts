@@ -7,7 +7,15 @@
  * @module
  */
 
-import { type OpenOptions, readAll, timeoutMs, type UrlResponse } from "./url_response.ts";
+import { linkAbort } from "./abort_link.ts";
+import { deadline } from "./deadlines.ts";
+import {
+  type OpenOptions,
+  readAll,
+  timeoutError,
+  timeoutMs,
+  type UrlResponse,
+} from "./url_response.ts";
 
 /**
  * Bodies up to this size, sent without Content-Encoding and with a Content-Length, are read in
@@ -26,11 +34,14 @@ class AsyncUrlResponse implements UrlResponse {
   #done = false;
   #failed = false;
   #failure: unknown;
+  #release: () => void;
 
-  constructor(resp: Response) {
+  /** `release` frees the exchange's deadline timer and abort listener once the body is over. */
+  constructor(resp: Response, release: () => void) {
     this.status = resp.status;
     this.headers = resp.headers;
     this.#resp = resp;
+    this.#release = release;
     if (!resp.body) this.#finish();
   }
 
@@ -45,6 +56,7 @@ class AsyncUrlResponse implements UrlResponse {
 
   #finish(): void {
     this.#done = true;
+    this.#release();
   }
 
   /** True when the whole body can be read at once: small, sized and not encoded. */
@@ -99,16 +111,13 @@ class AsyncUrlResponse implements UrlResponse {
 }
 
 /**
- * Yielding: plain `fetch()` with a streaming body. Its signal is `AbortSignal.any` of every way
- * the exchange can end early: `controller` (green I/O aborts it when a kill or a `Timeout`
- * interrupts the wait), `AbortSignal.timeout` for `options.timeout` (covering the body too; its
- * timer never keeps the process alive) and `options.signal` (e.g. Ctrl-C). Other tasks run while
- * it waits, like gevent's patched `urlopen`.
- *
- * @param url The URL to fetch.
- * @param options Method, headers, redirect mode, timeout (seconds) and abort signal.
- * @param controller Aborts the exchange when the caller decides to.
- * @returns The response; its body is read with `readChunk()` or `read()`.
+ * Yielding: plain `fetch()` with a streaming body. One `AbortController` carries every way the
+ * exchange can end early: the deadline (`options.timeout`, covering the body too), `options.signal`,
+ * and, when the caller passes its own `controller`, whatever the caller decides (green I/O aborts
+ * it when a kill or a `Timeout` interrupts the wait). One controller, one deadline and one link
+ * to `options.signal` per request are cheaper than `AbortSignal.timeout` plus `AbortSignal.any`;
+ * both are released when the body ends. Deadlines of one length share a timer (`deadlines.ts`),
+ * and every request linked to one signal shares its listener (`abort_link.ts`). Other tasks run while it waits, like gevent's patched `urlopen`.
  *
  * @example
  * ```ts ignore
@@ -124,14 +133,24 @@ export async function openUrlAsync(
   controller: AbortController = new AbortController(),
 ): Promise<UrlResponse> {
   const ms = timeoutMs(options.timeout);
-  const signals = [controller.signal];
-  if (ms !== undefined) signals.push(AbortSignal.timeout(ms));
-  if (options.signal) signals.push(options.signal);
-  const resp = await fetch(url, {
-    method: options.method ?? "GET",
-    headers: options.headers,
-    redirect: options.redirect ?? "follow",
-    signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals),
-  });
-  return new AsyncUrlResponse(resp);
+  const expire = ms === undefined
+    ? undefined
+    : deadline(ms, () => controller.abort(timeoutError())); // never keeps the process alive
+  const unlink = options.signal ? linkAbort(options.signal, controller) : undefined;
+  const release = () => {
+    expire?.();
+    unlink?.();
+  };
+  try {
+    const resp = await fetch(url, {
+      method: options.method ?? "GET",
+      headers: options.headers,
+      redirect: options.redirect ?? "follow",
+      signal: controller.signal,
+    });
+    return new AsyncUrlResponse(resp, release);
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
