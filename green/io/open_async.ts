@@ -114,10 +114,9 @@ class AsyncUrlResponse implements UrlResponse {
  * Yielding: plain `fetch()` with a streaming body. One `AbortController` carries every way the
  * exchange can end early: the deadline (`options.timeout`, covering the body too), `options.signal`,
  * and, when the caller passes its own `controller`, whatever the caller decides (green I/O aborts
- * it when a kill or a `Timeout` interrupts the wait). One controller, one deadline and one link
- * to `options.signal` per request are cheaper than `AbortSignal.timeout` plus `AbortSignal.any`;
- * both are released when the body ends. Deadlines of one length share a timer (`deadlines.ts`),
- * and every request linked to one signal shares its listener (`abort_link.ts`). Other tasks run while it waits, like gevent's patched `urlopen`.
+ * it when a kill or a `Timeout` interrupts the wait). The deadline (`deadlines.ts`) and the link
+ * (`abort_link.ts`) are released when the body ends; they cost less CPU than `AbortSignal.timeout`
+ * plus `AbortSignal.any`. Other tasks run while it waits, like gevent's patched `urlopen`.
  *
  * @example
  * ```ts ignore
