@@ -464,14 +464,14 @@ async function crawlRow(o: Options, row: string, pages: number, runs: number, go
     const judged = !o.against && goal;
     goals.push({
       row,
-      what: "pages/s vs bare Deno",
+      what: `pages/s vs ${pair[1].name}`,
       measured: r.rateText,
       target: judged ? ">= 0.95x" : "",
       met: judged ? r.rate >= 0.95 : null,
     });
     goals.push({
       row,
-      what: "CPU s vs bare Deno",
+      what: `CPU s vs ${pair[1].name}`,
       measured: r.cpuText,
       target: judged ? "<= 1.10x" : "",
       met: judged ? r.cpu <= 1.10 : null,
@@ -519,14 +519,14 @@ async function listRow(o: Options, runs: number) {
     const judged = !o.against;
     goals.push({
       row: "list100k",
-      what: "URLs/s vs bare loop",
+      what: `URLs/s vs ${pair[1].name}`,
       measured: r.rateText,
       target: judged ? ">= 0.85x" : "",
       met: judged ? r.rate >= 0.85 : null,
     });
     goals.push({
       row: "list100k",
-      what: "CPU s vs bare loop",
+      what: `CPU s vs ${pair[1].name}`,
       measured: r.cpuText,
       target: judged ? "<= 1.2x" : "",
       met: judged ? r.cpu <= 1.2 : null,
@@ -574,7 +574,7 @@ async function docsRow(o: Options, runs: number) {
     });
     goals.push({
       row: "docs",
-      what: "pages/s vs bare Deno",
+      what: `pages/s vs ${pair[1].name}`,
       measured: r.rateText,
       target: o.against ? "" : ">= 0.85x",
       met: o.against ? null : r.rate >= 0.85,
