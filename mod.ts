@@ -46,7 +46,7 @@ export type { OpenOptions, UrlResponse } from "./green/io/mod.ts";
 
 // The crawler built on it.
 export { VERSION } from "./crawler/version.ts";
-export type { ErrorCode, FetchError, FetchRecord } from "./crawler/record.ts";
+export type { ErrorCode, FetchError, FetchRecord, RedirectStop } from "./crawler/record.ts";
 export { crawl, fetchAll, fetchPage, fetchUrl, runFrontier, runOf } from "./crawler/run/mod.ts";
 export type {
   CrawlOptions,
@@ -61,7 +61,7 @@ export type {
   RunInput,
   RunOptions,
 } from "./crawler/run/mod.ts";
-export type { FetchOptions, KeepBody } from "./crawler/fetch/mod.ts";
+export type { FetchOptions, KeepBody, RedirectAnswer } from "./crawler/fetch/mod.ts";
 export type { RobotsVerdict } from "./crawler/robots/mod.ts";
 export { CrawlFrontier, ListFrontier, MemorySeenStore } from "./crawler/frontier/mod.ts";
 export type {
@@ -72,6 +72,7 @@ export type {
   Frontier,
   Job,
   JobResult,
+  RedirectVerdict,
   SeenStore,
 } from "./crawler/frontier/mod.ts";
 export { FORMATS, sanitizeRecord, stripControl } from "./crawler/format/mod.ts";

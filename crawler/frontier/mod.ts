@@ -12,6 +12,7 @@ export type {
   Frontier,
   Job,
   JobResult,
+  RedirectVerdict,
   SeenStore,
 } from "./frontier.ts";
 export { ListFrontier } from "./list.ts";
