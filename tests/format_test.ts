@@ -193,7 +193,11 @@ Deno.test("csv and ndjson: a redirect not followed carries its location and why"
     stopped: "redirect-non-public",
   });
   const row = formatCsv(stopped);
-  strictEqual(row.includes(",0,,http://169.254.169.254/latest/,redirect-non-public,,1,"), true, row);
+  strictEqual(
+    row.includes(",0,,http://169.254.169.254/latest/,redirect-non-public,,1,"),
+    true,
+    row,
+  );
   const parsed = JSON.parse(formatNdjson(stopped));
   strictEqual(parsed.location, "http://169.254.169.254/latest/");
   strictEqual(parsed.stopped, "redirect-non-public");
@@ -204,7 +208,9 @@ Deno.test("csv and ndjson: a redirect not followed carries its location and why"
     error: { code: "redirect-loop", message: "redirect loop back to http://a.test/" },
   });
   strictEqual(
-    formatCsv(loop).includes(",http://a.test/,,redirect-loop: redirect loop back to http://a.test/,"),
+    formatCsv(loop).includes(
+      ",http://a.test/,,redirect-loop: redirect loop back to http://a.test/,",
+    ),
     true,
   );
 });
