@@ -47,8 +47,17 @@ export type { OpenOptions, UrlResponse } from "./green/io/mod.ts";
 // The crawler built on it.
 export { VERSION } from "./crawler/version.ts";
 export type { ErrorCode, FetchError, FetchRecord, RedirectStop } from "./crawler/record.ts";
-export { crawl, fetchAll, fetchPage, fetchUrl, runFrontier, runOf } from "./crawler/run/mod.ts";
+export {
+  addressRules,
+  crawl,
+  fetchAll,
+  fetchPage,
+  fetchUrl,
+  runFrontier,
+  runOf,
+} from "./crawler/run/mod.ts";
 export type {
+  AddressRules,
   CrawlOptions,
   CrawlRun,
   FetchedPage,
@@ -100,5 +109,6 @@ export type {
   SweepPoint,
 } from "./crawler/report/mod.ts";
 export type { InScope, ScopeMode, ScopeReason, ScopeVerdict } from "./crawler/url/mod.ts";
-export { parseUrlList } from "./crawler/url/mod.ts";
+export { AddressGuard, nonPublicHost, nonPublicRange, parseUrlList } from "./crawler/url/mod.ts";
+export type { AddressGuardOptions, Resolver } from "./crawler/url/mod.ts";
 export type { ListEntry } from "./crawler/url/mod.ts";

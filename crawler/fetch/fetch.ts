@@ -201,6 +201,7 @@ async function attemptOnce(
   record.redirectChain = [];
   record.location = null;
   record.stopped = null;
+  const chain: string[] = []; // the hops so far, kept when a later request throws
   let hop: Redirected;
   try {
     hop = await followRedirects(
@@ -220,8 +221,11 @@ async function attemptOnce(
           record.finalUrl = at;
         },
       },
+      chain,
     );
   } catch (error) {
+    record.redirects = chain.length;
+    record.redirectChain = chain;
     return classify(error, o);
   }
   record.redirects = hop.chain.length;
@@ -374,14 +378,15 @@ interface RedirectOptions {
  * Requests `url` with `open` and follows its redirects. The bodies of redirect responses are
  * cancelled; the last response's body is left to the caller. A loop or one hop too many is an
  * error found before `follow` is asked, so a frontier never marks as seen a target that is not
- * requested. Throws what `open` throws.
+ * requested. Throws what `open` throws; `chain` (filled as hops are followed) then tells how far
+ * it got.
  */
 async function followRedirects(
   url: string,
   open: (url: string) => Promise<UrlResponse>,
   { maxRedirects, follow, onResponse }: RedirectOptions,
+  chain: string[] = [],
 ): Promise<Redirected> {
-  const chain: string[] = [];
   let current = url;
   while (true) {
     const response = await open(current);

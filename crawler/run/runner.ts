@@ -107,6 +107,9 @@ export function fetchAll(input: RunInput, options: RunOptions = {}): Run {
  * The address rules of a run, unless `allowPrivate` lifts them: redirects, and with `links`
  * discovered URLs, must go to public addresses (see {@linkcode RunExtras.addresses}).
  *
+ * @param options `allowPrivate`, the resolver (`resolveDns`) and the request `timeout`.
+ * @param links Whether discovered URLs are checked too (a crawl with scope `any`).
+ * @returns The rules for {@linkcode runFrontier}, or undefined when there are none.
  * @example
  * ```ts
  * import { addressRules } from "./runner.ts";

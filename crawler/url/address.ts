@@ -22,6 +22,8 @@ const PUBLIC = new Set(["unicast", "as112", "as112v6", "amt"]);
  * The special-purpose range an IP address is in, or null when the address is public. Accepts
  * IPv4 and IPv6 (brackets allowed), as `URL.hostname` and DNS answers spell them.
  *
+ * @param address An IP address, e.g. `"10.0.0.1"`, `"::1"` or `"[fe80::1]"`.
+ * @returns The ipaddr.js name of its range (`"private"`, `"6to4 of loopback"`…), or null.
  * @throws {TypeError} when `address` is not an IP address.
  * @example
  * ```ts
@@ -32,7 +34,12 @@ const PUBLIC = new Set(["unicast", "as112", "as112v6", "amt"]);
  * ```
  */
 export function nonPublicRange(address: string): string | null {
-  const text = address.startsWith("[") ? address.slice(1, -1) : address;
+  let text = address.startsWith("[") ? address.slice(1, -1) : address;
+  // ipaddr.js 2.5.0 reads IPv4-compatible `::a.b.c.d` as IPv4-mapped; the URL parser's
+  // hexadecimal spelling of it (`::a00:1`) is read right.
+  if (text.includes(":") && text.includes(".")) {
+    text = URL.parse(`http://[${text}]/`)?.hostname.slice(1, -1) ?? text;
+  }
   if (!ipaddr.isValid(text)) throw new TypeError(`not an IP address: ${address}`);
   return rangeOf(ipaddr.parse(text));
 }
@@ -70,7 +77,17 @@ function v4Range(ip: ipaddr.IPv4): string | null {
   return PUBLIC.has(range) ? null : range;
 }
 
-/** True when `hostname` (as `URL.hostname` spells it) is an IP address, not a name. */
+/**
+ * True when `hostname` (as `URL.hostname` spells it) is an IP address, not a name.
+ *
+ * @param hostname A URL's hostname.
+ * @returns Whether it is an IPv4 address or a bracketed IPv6 one.
+ * @example
+ * ```ts
+ * import { isIpLiteral } from "./address.ts";
+ * isIpLiteral("[::1]"); // true
+ * ```
+ */
 export function isIpLiteral(hostname: string): boolean {
   return hostname.startsWith("[") || ipaddr.IPv4.isValidFourPartDecimal(hostname);
 }
@@ -80,6 +97,8 @@ export function isIpLiteral(hostname: string): boolean {
  * range of an IP address, `"localhost name"` / `"internal name"` for names under those, or null
  * (a public IP address, or a name that only resolving can judge).
  *
+ * @param hostname A URL's hostname (lower case; IPv6 in brackets).
+ * @returns Why the host is not public, or null when that cannot be told without DNS.
  * @example
  * ```ts
  * import { nonPublicHost } from "./address.ts";
@@ -106,6 +125,8 @@ const NON_PUBLIC_ZONES = ["localhost", "internal"];
 /**
  * True for names under `invalid` (RFC 6761: never resolve), which fail at once, without DNS.
  *
+ * @param hostname A URL's hostname.
+ * @returns Whether it is `invalid` or a name under it.
  * @example
  * ```ts
  * import { isInvalidName } from "./address.ts";
@@ -117,7 +138,17 @@ export function isInvalidName(hostname: string): boolean {
   return host === "invalid" || host.endsWith(".invalid");
 }
 
-/** Lower case, without the trailing dot of a fully qualified name. */
+/**
+ * Lower case, without the trailing dot of a fully qualified name.
+ *
+ * @param hostname A URL's hostname.
+ * @returns The name as compared by the scope and address rules.
+ * @example
+ * ```ts
+ * import { bareHost } from "./address.ts";
+ * bareHost("Example.COM."); // "example.com"
+ * ```
+ */
 export function bareHost(hostname: string): string {
   return hostname.toLowerCase().replace(/\.+$/, "");
 }
@@ -131,7 +162,10 @@ export type Resolver = (
 
 /** Options of an {@linkcode AddressGuard}. */
 export interface AddressGuardOptions {
-  /** Resolves names (default `Deno.resolveDns`). Tests inject one; it must not throw synchronously. */
+  /**
+   * Resolves names (default `Deno.resolveDns`, which first needs `--allow-net` for the host
+   * itself: without it the host is refused as `permission`, with no query). Tests inject one.
+   */
   resolve?: Resolver;
   /** Most host verdicts remembered (the memo starts over when full). Default 10,000. */
   maxHosts?: number;
@@ -139,15 +173,13 @@ export interface AddressGuardOptions {
   timeout?: number;
 }
 
-type Verdict = FetchError | null;
-
 /**
  * Refuses URLs whose host is not public: a non-public IP address, a name under `localhost` or
  * `internal`, or a name that resolves (A and AAAA, every answer) to a non-public address. A
  * name that does not resolve is refused too (`dns`), and so is one this process may not reach
- * (`permission`: no `--allow-net` for it, or for the nameserver), without a DNS query. Verdicts
- * are remembered per hostname for the run (bounded); failed lookups other than "no such name"
- * are asked again next time.
+ * (`permission`: no `--allow-net` for it, checked before any query, or for the nameserver).
+ * Verdicts are remembered per hostname for the run (bounded); failed lookups other than "no such
+ * name" are asked again next time.
  *
  * The check and the request resolve separately (fetch has no way to connect to a given
  * address), so a name whose DNS answers change between the two (DNS rebinding) can still pass:
@@ -163,12 +195,14 @@ type Verdict = FetchError | null;
  */
 export class AddressGuard {
   #resolve: Resolver;
+  #system: boolean;
   #max: number;
   #timeoutMs: number;
-  #verdicts = new Map<string, Verdict | Promise<Verdict>>();
+  #verdicts = new Map<string, FetchError | null | Promise<FetchError | null>>();
 
   /** A guard with its own verdict memo. */
   constructor(options: AddressGuardOptions = {}) {
+    this.#system = options.resolve === undefined;
     this.#resolve = options.resolve ??
       ((hostname, type, signal) => Deno.resolveDns(hostname, type, { signal }));
     this.#max = options.maxHosts ?? 10_000;
@@ -178,16 +212,24 @@ export class AddressGuard {
   /**
    * Null when `url`'s host may be requested; otherwise why not. At once (no promise) for IP
    * addresses, special names and hosts already judged.
+   *
+   * @param url The URL about to be requested (only its host and port matter).
+   * @param signal Cuts a lookup short (the run's Ctrl-C).
+   * @returns null, or the refusal: `non-public-address`, `dns` or `permission`.
    */
-  check(url: URL, signal?: AbortSignal): Verdict | Promise<Verdict> {
+  check(url: URL, signal?: AbortSignal): FetchError | null | Promise<FetchError | null> {
     const host = bareHost(url.hostname);
     const range = nonPublicHost(host);
     if (range !== null) return refuse(`${host} is a non-public address (${range})`);
     if (isIpLiteral(host)) return null;
     if (isInvalidName(host)) return dnsError(host, "the invalid domain never resolves");
-    const port = url.port || (url.protocol === "https:" ? "443" : "80");
-    if (Deno.permissions.querySync({ name: "net", host: `${host}:${port}` }).state !== "granted") {
-      return { code: "permission", message: `no --allow-net for ${host}:${port}` };
+    if (this.#system) {
+      // The request would be refused anyway: no DNS query for it (nor a permission prompt).
+      const port = url.port || (url.protocol === "https:" ? "443" : "80");
+      const net = Deno.permissions.querySync({ name: "net", host: `${host}:${port}` });
+      if (net.state !== "granted") {
+        return { code: "permission", message: `no --allow-net for ${host}:${port}` };
+      }
     }
     const known = this.#verdicts.get(host);
     if (known !== undefined) return known;
@@ -204,7 +246,7 @@ export class AddressGuard {
     return pending;
   }
 
-  async #lookup(host: string, signal: AbortSignal | undefined): Promise<Verdict> {
+  async #lookup(host: string, signal: AbortSignal | undefined): Promise<FetchError | null> {
     const deadline = AbortSignal.timeout(this.#timeoutMs);
     const both = signal ? AbortSignal.any([deadline, signal]) : deadline;
     const answers = await Promise.allSettled([
