@@ -12,14 +12,13 @@
  *   tests/hostile_net_test.ts
  * @module
  */
-import { fileURLToPath } from "node:url";
 import type { FetchRecord } from "../crawler/record.ts";
 import { crawl, type CrawlOptions } from "../crawler/run/crawl.ts";
 import { fetchAll } from "../crawler/run/runner.ts";
 import type { Resolver } from "../crawler/url/address.ts";
 import { assert, assertEquals, test } from "./assert.ts";
+import { runCli, withTempDir } from "./subprocess.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const decoder = new TextDecoder();
 
 // ---------------------------------------------------------------------------------------------
@@ -77,35 +76,13 @@ async function collect(run: AsyncIterable<FetchRecord>): Promise<FetchRecord[]> 
   return out;
 }
 
-async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await Deno.makeTempDir({ prefix: "greencrawl_hostile_" });
-  try {
-    return await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-/** The CLI as a subprocess (killed after 30 s): ndjson records, stderr, exit code. */
-async function runCli(perms: string[], args: string[]) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...perms, "cli.ts", "--format", "ndjson", ...args],
-    cwd: ROOT,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  try {
-    const out = await child.output();
-    const stdout = decoder.decode(out.stdout);
-    const records = stdout.split("\n").filter((l) => l !== "").map((l) =>
-      JSON.parse(l) as FetchRecord
-    );
-    return { code: out.code, records, stderr: decoder.decode(out.stderr) };
-  } finally {
-    clearTimeout(killer);
-  }
+/** The CLI with ndjson records: exit code, records, stderr. */
+async function runNdjson(perms: string[], args: string[]) {
+  const { code, stdout, stderr } = await runCli(perms, ["--format", "ndjson", ...args]);
+  const records = stdout.split("\n").filter((l) => l !== "").map((l) =>
+    JSON.parse(l) as FetchRecord
+  );
+  return { code, records, stderr };
 }
 
 /** A port nothing listens on (bound, then released). */
@@ -165,7 +142,7 @@ test("CLI crawl --scope any: no request to a non-public address, robots.txt incl
     await withTempDir(async (dir) => {
       const list = `${dir}/list`;
       await Deno.writeTextFile(list, `${server.origin}/\n`);
-      const { code, records, stderr } = await runCli(
+      const { code, records, stderr } = await runNdjson(
         [`--allow-net=127.0.0.1:${server.port}`, "--allow-read"],
         ["--depth", "1", "--scope", "any", "--retries", "2", list],
       );
@@ -356,7 +333,7 @@ test("CLI list mode: the metadata redirect stops with its location (no request l
       const list = `${dir}/list`;
       const target = "http://169.254.169.254/latest/meta-data/iam/";
       await Deno.writeTextFile(list, `${server.origin}${to(target)}\n`);
-      const { code, records, stderr } = await runCli(
+      const { code, records, stderr } = await runNdjson(
         [`--allow-net=127.0.0.1:${server.port}`, "--allow-read"],
         [list],
       );
@@ -479,7 +456,7 @@ test("permanent errors are not retried: permission, .invalid, TLS certificate, b
       const list = `${dir}/list`;
       await Deno.writeTextFile(list, urls.join("\n") + "\n");
       const allowed = [server.port, tls.addr.port, 1, refused].map((p) => `127.0.0.1:${p}`);
-      const { code, records, stderr } = await runCli(
+      const { code, records, stderr } = await runNdjson(
         [`--allow-net=${allowed.join(",")}`, "--allow-read"],
         ["--retries", "2", "-c", "1", list],
       );

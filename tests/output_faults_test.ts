@@ -10,44 +10,12 @@
  *   tests/output_faults_test.ts
  * @module
  */
-import { fileURLToPath } from "node:url";
 import type { FetchRecord } from "../crawler/record.ts";
 import { assert, assertEquals, test } from "./assert.ts";
 import { startFaultServer } from "./fixtures/fault_server.ts";
+import { ROOT, runCli, spawnCli, withTempDir } from "./subprocess.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const decoder = new TextDecoder();
-
-async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await Deno.makeTempDir({ prefix: "greencrawl_output_faults_" });
-  try {
-    return await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-/** `deno run <perms> cli.ts <args>`, killed after 30 s; exit code and both outputs. */
-async function runCli(perms: string[], args: string[]) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...perms, "cli.ts", ...args],
-    cwd: ROOT,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  try {
-    const out = await child.output();
-    return {
-      code: out.code,
-      stdout: decoder.decode(out.stdout),
-      stderr: decoder.decode(out.stderr),
-    };
-  } finally {
-    clearTimeout(killer);
-  }
-}
 
 /** `n` distinct slow URLs on `server` (each answers after `ms`), one per line, in `dir/list`. */
 async function slowList(dir: string, base: string, n: number, ms: number): Promise<string> {
@@ -164,29 +132,10 @@ test("Ctrl-C during a crawl with -o: whole lines in the file, the summary, exit 
       const list = `${dir}/list`;
       await Deno.writeTextFile(list, `http://127.0.0.1:${server.addr.port}/\n`);
       const out = `${dir}/out.ndjson`;
-      const child = new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "--allow-net=127.0.0.1",
-          "--allow-read",
-          `--allow-write=${out}`,
-          "cli.ts",
-          "--depth",
-          "6",
-          "-c",
-          "8",
-          "--format",
-          "ndjson",
-          "-o",
-          out,
-          list,
-        ],
-        cwd: ROOT,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      const { child, clear } = spawnCli(
+        ["--allow-net=127.0.0.1", "--allow-read", `--allow-write=${out}`],
+        ["--depth", "6", "-c", "8", "--format", "ndjson", "-o", out, list],
+      );
       try {
         const deadline = performance.now() + 15_000;
         while (requests < 40 && performance.now() < deadline) {
@@ -206,7 +155,7 @@ test("Ctrl-C during a crawl with -o: whole lines in the file, the summary, exit 
         assertEquals(Number(urls), records.length, "the summary counts the records written");
         assertEquals(decoder.decode(result.stdout), "");
       } finally {
-        clearTimeout(killer);
+        clear();
       }
     });
   } finally {
