@@ -47,7 +47,16 @@ export type { OpenOptions, UrlResponse } from "./green/io/mod.ts";
 // The crawler built on it.
 export { VERSION } from "./crawler/version.ts";
 export type { ErrorCode, FetchError, FetchRecord } from "./crawler/record.ts";
-export { crawl, fetchAll, fetchPage, fetchUrl, runFrontier, runOf } from "./crawler/run/mod.ts";
+export {
+  crawl,
+  fetchAll,
+  fetchPage,
+  fetchUrl,
+  percentile,
+  runFrontier,
+  runOf,
+  RunStats,
+} from "./crawler/run/mod.ts";
 export type {
   CrawlOptions,
   CrawlRun,
@@ -60,6 +69,8 @@ export type {
   RunExtras,
   RunInput,
   RunOptions,
+  RunSummary,
+  StatusClass,
 } from "./crawler/run/mod.ts";
 export type { FetchOptions, KeepBody } from "./crawler/fetch/mod.ts";
 export type { RobotsVerdict } from "./crawler/robots/mod.ts";
@@ -90,14 +101,8 @@ export type {
   SweepOptions,
   SweepResult,
 } from "./crawler/measure/mod.ts";
-export { percentile, renderReport, RunStats } from "./crawler/report/mod.ts";
-export type {
-  ReportOptions,
-  ReportRun,
-  RunSummary,
-  StatusClass,
-  SweepPoint,
-} from "./crawler/report/mod.ts";
+export { renderReport } from "./crawler/report/mod.ts";
+export type { ReportOptions, ReportRun, SweepPoint } from "./crawler/report/mod.ts";
 export type { InScope, ScopeMode, ScopeReason, ScopeVerdict } from "./crawler/url/mod.ts";
 export { parseUrlList } from "./crawler/url/mod.ts";
 export type { ListEntry } from "./crawler/url/mod.ts";

@@ -14,7 +14,7 @@ import { formatSummary } from "../crawler/format/text.ts";
 import type { CrawlCounters } from "../crawler/frontier/frontier.ts";
 import type { FetchRecord } from "../crawler/record.ts";
 import type { ReportOptions, ReportRun } from "../crawler/report/mod.ts";
-import { RunStats } from "../crawler/report/summary.ts";
+import { RunStats } from "../crawler/run/stats.ts";
 import type { CrawlRun } from "../crawler/run/crawl.ts";
 import { fetchAll, type Run, workersFor } from "../crawler/run/runner.ts";
 import { decodeInput, type ListEntry, parseUrlList } from "../crawler/url/list.ts";

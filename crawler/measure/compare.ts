@@ -13,7 +13,7 @@ import {
   type RunOptions,
   workersFor,
 } from "../run/runner.ts";
-import { RunStats, type RunSummary } from "../report/summary.ts";
+import { RunStats, type RunSummary } from "../run/stats.ts";
 
 /** One mode's outcome. */
 export interface ModeResult {

@@ -10,7 +10,7 @@ import type { FetchRecord } from "../record.ts";
 import { findKnee } from "../report/stats.ts";
 import type { ReportRun, SweepPoint } from "../report/types.ts";
 import type { RecordSink, RunInput, RunOptions } from "../run/runner.ts";
-import type { RunSummary } from "../report/summary.ts";
+import type { RunSummary } from "../run/stats.ts";
 
 /**
  * Options of {@linkcode sweep}: the run options (the mode is always `concurrent`, the
