@@ -18,10 +18,18 @@ import type { SeenStore } from "./frontier.ts";
 export class MemorySeenStore implements SeenStore {
   #urls = new Set<string>();
 
+  /**
+   * @param urls Canonical URLs.
+   * @returns For each, whether it was seen.
+   */
   has(urls: readonly string[]): boolean[] {
     return urls.map((url) => this.#urls.has(url));
   }
 
+  /**
+   * @param urls Canonical URLs to mark seen.
+   * @returns For each, whether it was new.
+   */
   add(urls: readonly string[]): boolean[] {
     return urls.map((url) => {
       if (this.#urls.has(url)) return false;
@@ -30,6 +38,7 @@ export class MemorySeenStore implements SeenStore {
     });
   }
 
+  /** @returns How many distinct URLs were seen. */
   size(): number {
     return this.#urls.size;
   }
