@@ -25,7 +25,11 @@ export class ListFrontier implements Frontier {
     this.#entries = [...entries];
   }
 
-  /** @returns The next listed URL's job, or null when the list is done. */
+  /**
+   * The next listed URL.
+   *
+   * @returns Its job, or null when the list is done.
+   */
   next(): Promise<Job | null> {
     if (this.#next === this.#entries.length) return Promise.resolve(null);
     const { url, line } = this.#entries[this.#next];

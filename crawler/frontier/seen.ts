@@ -19,6 +19,8 @@ export class MemorySeenStore implements SeenStore {
   #urls = new Set<string>();
 
   /**
+   * Whether each URL was seen.
+   *
    * @param urls Canonical URLs.
    * @returns For each, whether it was seen.
    */
@@ -27,6 +29,8 @@ export class MemorySeenStore implements SeenStore {
   }
 
   /**
+   * Marks the URLs seen.
+   *
    * @param urls Canonical URLs to mark seen.
    * @returns For each, whether it was new.
    */
@@ -38,7 +42,11 @@ export class MemorySeenStore implements SeenStore {
     });
   }
 
-  /** @returns How many distinct URLs were seen. */
+  /**
+   * The visited set's size.
+   *
+   * @returns How many distinct URLs were seen.
+   */
   size(): number {
     return this.#urls.size;
   }
