@@ -1,10 +1,10 @@
 /**
- * `deno run --allow-net --allow-read cli.ts [options] <urls-file | ->`
+ * `deno run --allow-net --allow-read=<file> cli.ts [options] <URL | file | ->...`
  *
- * Reads the URL list, runs the green workers (or `--compare`s the modes, or `--sweep`s the
- * concurrency), writes the records and a summary (and with `--report` an HTML waterfall), and
- * exits 0 (all ok), 1 (some failed), 2 (usage/input error) or 130 (interrupted). On a terminal a
- * live status line shows the progress on stderr. See `--help`.
+ * Reads the inputs (URLs, list files, standard input), runs the green workers (or `--compare`s
+ * the modes, or `--sweep`s the concurrency), writes the records and a summary (and with
+ * `--report` an HTML waterfall), and exits 0 (all ok), 1 (some failed), 2 (usage/input error) or
+ * 130 (interrupted). On a terminal a live status line shows the progress on stderr. See `--help`.
  * @module
  */
 import { parseCli } from "./cli/args.ts";
@@ -18,7 +18,8 @@ import type { CrawlCounters } from "./crawler/frontier/crawl.ts";
 import type { ReportOptions, ReportRun } from "./crawler/report/render.ts";
 import { fetchAll, workersFor } from "./crawler/run/runner.ts";
 import { RunStats } from "./crawler/report/summary.ts";
-import { decodeInput, type ListEntry, parseUrlList } from "./crawler/url/list.ts";
+import type { ListEntry } from "./crawler/url/list.ts";
+import { InputError, readInputs } from "./cli/input.ts";
 
 /** Runs the command line; resolves the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -31,11 +32,11 @@ export async function main(args: string[]): Promise<number> {
   const options = action.options;
   let entries: ListEntry[];
   try {
-    entries = parseUrlList(decodeInput(await readInput(options.input)));
+    entries = await readInputs(options.inputs);
   } catch (error) {
-    return fail(`cannot read ${options.input}: ${error instanceof Error ? error.message : error}`);
+    if (error instanceof InputError) return fail(error.message);
+    throw error;
   }
-  if (entries.length === 0) return fail(`no URLs in ${options.input}`);
   if (options.compare && options.depth > 0) {
     return fail("--compare runs the URL list in each mode; it does not crawl (drop --depth)");
   }
@@ -322,13 +323,6 @@ function fetchOptions(options: CliOptions) {
     userAgent: options.userAgent,
     headers: options.headers,
   };
-}
-
-class InputError extends Error {}
-
-async function readInput(path: string): Promise<Uint8Array> {
-  if (path === "-") return new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
-  return await Deno.readFile(path);
 }
 
 function fail(message: string): number {
