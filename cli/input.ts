@@ -104,7 +104,10 @@ async function readList(path: string): Promise<Uint8Array> {
       : error instanceof Error
       ? error.message
       : String(error);
-    const hint = error instanceof Deno.errors.NotFound ? urlHint(path) : undefined;
+    // Without read permission the file's existence is unknown: a URL-like name still gets the hint.
+    const unknown = error instanceof Deno.errors.NotFound ||
+      error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied;
+    const hint = unknown ? urlHint(path) : undefined;
     throw new InputError(`cannot read ${path}: ${why}${hint ? `; ${hint}` : ""}`);
   }
 }

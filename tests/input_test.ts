@@ -192,3 +192,18 @@ test("cli.ts URL URL: fetched with --allow-net alone (no read permission), numbe
   );
   assertEquals(server.count("/ok"), 2); // once listed, once at the end of the redirects
 });
+
+test("cli.ts example.org/page without read permission: exit 2, and the URL hint still shows", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read=/dev/null", "cli.ts", "example.org/page"],
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1", DENO_NO_PROMPT: "1" },
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assertEquals(out.code, 2, stderr);
+  assert(stderr.includes("did you mean http://example.org/page?"), stderr);
+  assertEquals(stderr.trimEnd().split("\n").length, 1, "one line");
+});
