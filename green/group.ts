@@ -421,11 +421,12 @@ export class Group {
    * ```ts
    * import { Group, sleep } from "../mod.ts";
    * const group = new Group();
+   * const nap = async (seconds: number) => {
+   *   await sleep(seconds);
+   *   return seconds;
+   * };
    * const order: number[] = [];
-   * const delays = [0.03, 0.01, 0.02];
-   * for await (const d of group.imapUnordered(async (d: number) => (await sleep(d), d), delays)) {
-   *   order.push(d);
-   * }
+   * for await (const s of group.imapUnordered(nap, [0.03, 0.01, 0.02])) order.push(s);
    * if (order.join() !== "0.01,0.02,0.03") throw new Error("completion order");
    * ```
    */
