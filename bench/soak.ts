@@ -16,7 +16,9 @@
  * of those (sum / workers + longest); no connection may be left open once the crawler has exited.
  * Prints a table; exits 1 on any failure.
  *
- * Run: `deno task soak` (about 10 minutes); `deno task soak --urls 2000 --pages 1000` for a short one.
+ * Run: `deno task soak` (about 10 minutes); `deno task soak --urls 2000 --pages 1000` for a short
+ * one; `--v8-flags=--max-semi-space-size=8` runs the crawler with a smaller young generation
+ * (see `bench/RESULTS.md`, "Soak").
  * @module
  */
 import { parseArgs } from "node:util";
@@ -51,6 +53,8 @@ export interface SoakOptions {
   seed: number;
   /** Hosts (servers on other loopback ports). */
   hosts: number;
+  /** `--v8-flags` for the crawler's process (e.g. `--max-semi-space-size=8`), or "" for none. */
+  v8Flags: string;
   /** Progress lines go here. */
   log: (line: string) => void;
 }
@@ -127,6 +131,7 @@ async function runCli(
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
+      ...(o.v8Flags ? [`--v8-flags=${o.v8Flags}`] : []),
       "--allow-net=127.0.0.1",
       `--allow-read=${dir}`,
       `--allow-write=${out}`,
@@ -357,6 +362,7 @@ export const SOAK_DEFAULTS: SoakOptions = {
   every: 10_000,
   seed: 18,
   hosts: 3,
+  v8Flags: "",
   log: (line) => console.error(line),
 };
 
@@ -422,6 +428,7 @@ if (import.meta.main) {
       seed: { type: "string" },
       "max-rss": { type: "string" },
       every: { type: "string" },
+      "v8-flags": { type: "string" },
     },
   });
   const num = (v: string | undefined, d: number) => v === undefined ? d : Number(v);
@@ -433,6 +440,7 @@ if (import.meta.main) {
     seed: num(values.seed, SOAK_DEFAULTS.seed),
     maxRssMb: num(values["max-rss"], SOAK_DEFAULTS.maxRssMb),
     every: num(values.every, SOAK_DEFAULTS.every),
+    v8Flags: values["v8-flags"] ?? SOAK_DEFAULTS.v8Flags,
   };
   const results = await soak(o);
   console.log(formatSoak(results, o));
