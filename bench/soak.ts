@@ -381,6 +381,7 @@ export function formatSoak(results: PhaseResult[], o: SoakOptions): string {
       "bound s",
       "peak MB",
       `RSS MB every ${o.every} records`,
+      "growth MB",
       "open",
     ],
     ...results.map((r) => [
@@ -395,6 +396,8 @@ export function formatSoak(results: PhaseResult[], o: SoakOptions): string {
       r.boundS.toFixed(0),
       r.peakMb.toFixed(0),
       r.rssMb.map((x) => x.toFixed(0)).join(" ") || "-",
+      // after the first sample: the last sample minus the first
+      r.rssMb.length > 1 ? (r.rssMb[r.rssMb.length - 1] - r.rssMb[0]).toFixed(0) : "-",
       `${r.openAtEnd}`,
     ]),
   ];
