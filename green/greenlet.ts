@@ -1,24 +1,10 @@
 /**
  * `Greenlet`, `spawn`, `spawnLater` and `getcurrent`: gevent's unit of work, as an async
- * function with a kill switch.
- *
- * Behaviours kept from gevent (see `shared/reference/gevent-and-std.md` §1.2–1.7):
- * - `spawn` only schedules: the function starts on the hub's next turn, once the spawner
- *   waits for real (an `await` of a settled promise is not enough, as in gevent).
- * - `join()` never throws the greenlet's error; `get()` re-raises it.
- * - A default kill counts as success: `value` is the `GreenletExit` instance.
- * - A greenlet killed before it ran never runs its function.
- * - An uncaught error is kept on the greenlet and reported once on stderr
- *   (`... failed with X`); the process goes on.
- * - `link` callbacks run later, each in a new greenlet, in registration order, even when
- *   linked after death.
- *
- * Differences forced by JavaScript (documented in the README):
- * - Killing is cooperative. A kill interrupts the green wait the greenlet is blocked in
- *   (`sleep`, queue, event, join, pool, green I/O) and aborts {@linkcode Greenlet.signal},
- *   which the function can pass to `fetch`. A plain `await` of something else cannot be
- *   interrupted; the kill is then delivered at the greenlet's next green wait.
- * - Every method that waits returns a promise: `await g.join()`.
+ * function with a kill switch. The semantics are gevent's (each method says its part; the list of
+ * what is kept and what differs is in `docs/decisions.md`). The difference that shows in use:
+ * killing is cooperative. A kill interrupts the green wait the greenlet is blocked in and aborts
+ * {@linkcode Greenlet.signal} (pass it to `fetch`); a plain `await` of anything else runs on, and
+ * the kill is delivered at the greenlet's next green wait.
  * @module
  */
 import { block, current, RawGreenlet, reportFailure, schedule, scheduleCall } from "./hub.ts";

@@ -1,24 +1,15 @@
 /**
- * The hub: the one small piece every green primitive stands on.
+ * The hub: the one small piece every green primitive stands on. gevent switches greenlets on a
+ * hub of its own; Deno already has an event loop, so this hub only has four jobs:
  *
- * gevent runs greenlets on a hub that switches between them whenever one blocks. Deno already
- * has an event loop, so greencrawl's hub is much thinner. It has three jobs:
- *
- * 1. **Who is running?** Each greenlet runs inside an `AsyncLocalStorage` context, so
- *    {@linkcode current} knows which greenlet an `await` belongs to (code outside any greenlet
- *    belongs to {@linkcode MAIN}).
- * 2. **Blocking that can be interrupted.** Every green primitive (sleep, queue get/put, event
- *    wait, join, pool spawn, green I/O) waits through {@linkcode block}. A kill or a `Timeout`
- *    then rejects exactly the wait the greenlet is blocked in, so its `finally` blocks run, as
- *    when gevent throws into a greenlet.
- * 3. **Switches happen on the event loop, not between microtasks.** Greenlet starts and
- *    `sleep(0)` go through {@linkcode schedule}: one `setImmediate` each, FIFO.
- *    A greenlet therefore runs until it meets a real wait (a timer, I/O, a green primitive
- *    that is not ready), as in gevent; an `await` of a settled promise does not hand control
- *    to another greenlet, which is what makes unpatched (blocking) I/O behave as in Python.
- * 4. **Failures are reported, never fatal.** {@linkcode reportFailure} prints gevent's
- *    "... failed with X" line instead of letting an unhandled rejection kill the process.
- *
+ * 1. Knowing who is running: {@linkcode current} (an `AsyncLocalStorage` context per greenlet,
+ *    {@linkcode MAIN} outside any).
+ * 2. Making every green wait interruptible: {@linkcode block} and {@linkcode waitFor}. A kill or a
+ *    `Timeout` rejects exactly the wait the greenlet is blocked in, so its `finally` blocks run.
+ * 3. Starting greenlets and `sleep(0)` turns on the event loop: {@linkcode schedule}, one
+ *    `setImmediate` each, FIFO. A greenlet switches only where it really waits, never at an
+ *    `await` of a settled promise (why: `docs/decisions.md`).
+ * 4. Reporting failures instead of crashing: {@linkcode reportFailure}.
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";

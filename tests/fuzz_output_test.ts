@@ -3,6 +3,9 @@
  * escape sequences, bidi overrides and isolates, NUL, lone surrogates, spreadsheet formulas,
  * quotes, commas and line breaks) in every string field of a record:
  *
+ * Records go through the CLI's record sink (`cli/output.ts`: sanitise once, then format), as in a
+ * run.
+ *
  * - NDJSON (`crawler/format/ndjson.ts`): each record is one line that parses back to exactly the
  *   sanitised record (`sanitizeRecord`), and writing that again changes nothing;
  * - CSV (`crawler/format/csv.ts`): the header and rows, read back by an RFC 4180 reader
@@ -25,11 +28,10 @@ import fc from "npm:fast-check@4.10.2";
 import { parse as parseCsv } from "npm:csv-parse@7.0.3/sync";
 import { assert, assertEquals } from "./assert.ts";
 import { blankRecord, type ErrorCode, type FetchRecord } from "../crawler/record.ts";
-import { formatNdjson } from "../crawler/format/ndjson.ts";
-import { csvHeader, formatCsv } from "../crawler/format/csv.ts";
-import { sanitizeRecord, stripControl } from "../crawler/format/sanitize.ts";
-import { formatRecord, formatStart, formatSummary } from "../crawler/format/text.ts";
-import { RunStats } from "../crawler/report/summary.ts";
+import { type FormatName, FORMATS, sanitizeRecord, stripControl } from "../crawler/format/mod.ts";
+import { formatSummary } from "../crawler/format/text.ts";
+import { RunStats } from "../crawler/run/stats.ts";
+import { recordSink } from "../cli/output.ts";
 import { fit, Progress } from "../cli/progress.ts";
 
 const SEED = 18;
@@ -93,14 +95,38 @@ const record: fc.Arbitrary<FetchRecord> = fc.record({
 
 const RUNS = { seed: SEED, numRuns: 2_000 };
 
+/**
+ * The lines the CLI's record sink (the output boundary: sanitise once, then format) writes for
+ * `records`, each started by a worker and then finished; `stats` and `progress` are fed too.
+ */
+function written(
+  format: FormatName,
+  records: FetchRecord[],
+  extra: { stats?: RunStats; progress?: Progress } = {},
+): string[] {
+  const lines: string[] = [];
+  const sink = recordSink({
+    format: FORMATS[format],
+    records: { line: (t) => lines.push(t), close() {} },
+    ...extra,
+  });
+  records.forEach((r, i) => {
+    sink.start!({ url: r.url, line: i + 1, depth: 0, parent: null, queuedAt: 0, seed: r.url }, i);
+    sink.record(r);
+  });
+  return lines;
+}
+
 Deno.test("fuzz NDJSON: one line per record, parsed back to the sanitised record (2,000)", () => {
   fc.assert(
     fc.property(record, (r) => {
-      const line = formatNdjson(r);
+      const lines = written("ndjson", [r]);
+      assertEquals(lines.length, 1, "one line");
+      const line = lines[0];
       safeForTerminal(line, "NDJSON line");
       const back = JSON.parse(line);
       assertEquals(back, JSON.parse(JSON.stringify(sanitizeRecord(r))));
-      assertEquals(formatNdjson(back), line, "sanitising is idempotent");
+      assertEquals(written("ndjson", [back]), [line], "sanitising is idempotent");
       for (const value of [back.url, back.title, back.contentType, back.error?.message]) {
         if (typeof value === "string") safeForTerminal(value, "parsed string");
       }
@@ -119,9 +145,9 @@ function cell(value: string | number | boolean | null): string {
 Deno.test("fuzz CSV: an RFC 4180 reader gets every row and cell back (200 files of 1-10 rows)", () => {
   fc.assert(
     fc.property(fc.array(record, { minLength: 1, maxLength: 10 }), (records) => {
-      const rows = records.map(formatCsv);
+      const rows = written("csv", records);
       for (const row of rows) safeForTerminal(row, "CSV row");
-      const text = [csvHeader(), ...rows].join("\n") + "\n";
+      const text = rows.join("\n") + "\n";
       const table: string[][] = parseCsv(text, { relax_quotes: false });
       assertEquals(table.length, records.length + 1, "rows");
       const header = table[0];
@@ -145,34 +171,27 @@ Deno.test("fuzz text, summary and progress line: no raw control reaches the term
   fc.assert(
     fc.property(fc.array(record, { minLength: 1, maxLength: 5 }), fc.nat({ max: 200 }), (rs, w) => {
       const stats = new RunStats();
-      let written = "";
+      let drawn = "";
       const progress = new Progress({
         target: {
           writeSync(p: Uint8Array) {
-            written += new TextDecoder().decode(p);
+            drawn += new TextDecoder().decode(p);
             return p.length;
           },
         },
         columns: () => w,
         intervalMs: 0,
       });
-      progress.begin({ total: () => rs.length, label: rs[0].title });
-      rs.forEach((r, i) => {
-        safeForTerminal(formatStart(r.url), "GET line");
-        progress.start(
-          { url: r.url, line: i + 1, depth: 0, parent: null, queuedAt: 0, seed: "" },
-          i,
-        );
-        safeForTerminal(formatRecord(r), "record line");
-        progress.record({ ...r, worker: i });
-        stats.add(r);
-      });
+      progress.begin({ total: () => rs.length });
+      const lines = written("text", rs, { stats, progress });
       progress.stop();
+      assertEquals(lines.length, rs.length * 2, "a GET line and a result line per record");
+      for (const line of lines) safeForTerminal(line, "text line");
       for (const line of formatSummary(stats.summary(1000)).split("\n")) {
         safeForTerminal(line, "summary line");
       }
       // The progress line's own erase sequence is the one escape it may write.
-      safeForTerminal(written.replaceAll("\r\x1b[2K", ""), "progress line");
+      safeForTerminal(drawn.replaceAll("\r\x1b[2K", ""), "progress line");
       safeForTerminal(fit(stripControl(rs[0].url), w), "fit");
     }),
     RUNS,
@@ -206,8 +225,8 @@ Deno.test("fuzz printable text survives sanitising and both formats unchanged (2
     fc.property(printable, (title) => {
       assertEquals(stripControl(title), title);
       const r = { ...blankRecord("http://h.example/"), title };
-      assertEquals(JSON.parse(formatNdjson(r)).title, title);
-      const [, row] = parseCsv(`${csvHeader()}\n${formatCsv(r)}\n`) as string[][];
+      assertEquals(JSON.parse(written("ndjson", [r])[0]).title, title);
+      const [, row] = parseCsv(written("csv", [r]).join("\n") + "\n") as string[][];
       assertEquals(row[12], cell(title), "title column");
     }),
     RUNS,
