@@ -67,15 +67,18 @@
  * `<template>` content is skipped, as in the DOM. An unquoted or unclosed tag still counts; a tag
  * cut off by the end of the file does not. Inside `<svg>` and `<math>` (outside their HTML
  * integration points such as `<foreignObject>` and svg `<title>`) `<script>`, `<style>` … are
- * not raw text, as in htmlparser2's parser. Known differences from the spec (and so from
- * `parseDocument` (`document.ts`)): `<!--<script>` inside a script does not hide a later `</script>`,
- * an `<a>` inside `<select>` counts, and there is no element stack: only `</template>`,
- * `</svg>` … close those elements, never an ancestor's end tag. (On 30,000 random soups of such
- * fragments the scanner differs from the spec DOM slightly less often than the `Parser`-based
- * one did: 569 vs 583 of 5,000.) Kept from htmlparser2 so that no link changed with the rewrite:
- * `<![CDATA[ … ]]>` hides what it holds even outside svg and math, `<script/>` opens raw text
- * like `<script>`, and in the end tag of a raw-text element the control characters U+001C and
- * U+000F pass for `<` and `/` (htmlparser2 compares `c | 0x20`).
+ * not raw text; an HTML start tag such as `<p>` or `<div>` ends them, as in the HTML Standard.
+ * `tests/fuzz_links_test.ts` holds the links to those of the Standard (parse5) on random and
+ * mutated documents; known differences, each pinned there by an example: `<!--<script>` inside a
+ * script does not hide a later `</script>`, an `<a>` inside `<select>` counts, a `<frameset>`
+ * does not drop earlier links, `<font color>` does not end svg, svg in math (and math in svg) and
+ * `<template>` in svg are taken for real ones, integration points are not told apart by
+ * namespace, and there is no element stack: only `</template>`, `</svg>` … close those elements,
+ * never an ancestor's end tag, and an end tag the Standard ignores still counts. Kept from
+ * htmlparser2 so that no link changed with the rewrite: `<![CDATA[ … ]]>` hides what it holds
+ * even outside svg and math, `<script/>` opens raw text like `<script>`, and in the end tag of a
+ * raw-text element the control characters U+001C and U+000F pass for `<` and `/` (htmlparser2
+ * compares `c | 0x20`).
  * @module
  */
 import { decodeAttribute } from "./char_refs.ts";
@@ -110,7 +113,10 @@ export function scanLinks(html: string): LinkScan {
 /**
  * An href with its character references decoded by the HTML rule for attributes (`&amp;` is
  * `&`, `&copy=2` stays as written), copied off the page. Decoding is rare (only values with `&`).
+ * A NUL becomes U+FFFD, as the HTML tokenizer makes it in attribute values (htmlparser2 keeps
+ * it, and the URL parser then strips it from the ends: `href="\0"` was a link to the page
+ * itself, not to `%EF%BF%BD` as in browsers).
  */
 function decoded(raw: string): string {
-  return detach(decodeAttribute(raw));
+  return detach(decodeAttribute(raw.includes("\0") ? raw.replaceAll("\0", "\uFFFD") : raw));
 }
