@@ -13,8 +13,7 @@
 // The green layer (gevent's programming model).
 export { getcurrent, Greenlet, GreenletExit, spawn, spawnLater } from "./green/greenlet.ts";
 export type { KillOptions, LinkTarget } from "./green/greenlet.ts";
-export { RawGreenlet, setFailureHandler } from "./green/hub.ts";
-export type { FailureHandler } from "./green/hub.ts";
+export type { RawGreenlet } from "./green/hub.ts";
 export { sleep } from "./green/sleep.ts";
 export { joinall, killall } from "./green/joinall.ts";
 export type { JoinallOptions } from "./green/joinall.ts";
@@ -46,24 +45,68 @@ export { io } from "./green/io/mod.ts";
 export type { OpenOptions, UrlResponse } from "./green/io/mod.ts";
 
 // The crawler built on it.
-export { fetchPage, fetchUrl, VERSION } from "./crawler/fetch/fetch.ts";
-export type { FetchedPage, FetchOptions } from "./crawler/fetch/fetch.ts";
-export { fetchAll } from "./crawler/run/runner.ts";
-export type { Mode, RunInput, RunOptions } from "./crawler/run/runner.ts";
-export { compare, formatCompare } from "./crawler/measure/compare.ts";
-export type { CompareOptions, ModeResult } from "./crawler/measure/compare.ts";
-export { formatSweep, sweep, sweepPoints, sweepRuns } from "./crawler/measure/sweep.ts";
-export type { SweepOptions, SweepResult } from "./crawler/measure/sweep.ts";
-export { renderReport } from "./crawler/report/render.ts";
-export type { ReportOptions, ReportRun, SweepPoint } from "./crawler/report/render.ts";
-export { crawl } from "./crawler/run/crawl.ts";
-export type { CrawlOptions, CrawlRun, Page } from "./crawler/run/crawl.ts";
-export type { CrawlCounters } from "./crawler/frontier/crawl.ts";
-export type { Job } from "./crawler/frontier/frontier.ts";
-export type { ErrorCode, FetchError, FetchRecord } from "./crawler/record.ts";
-export { RunStats } from "./crawler/report/summary.ts";
-export type { RunSummary, StatusClass } from "./crawler/report/summary.ts";
-export type { ScopeMode, ScopeReason } from "./crawler/url/scope.ts";
-export type { HtmlDocument, HtmlElement } from "./crawler/html/document.ts";
-export { parseUrlList } from "./crawler/url/list.ts";
-export type { ListEntry } from "./crawler/url/list.ts";
+export { VERSION } from "./crawler/version.ts";
+export type { ErrorCode, FetchError, FetchRecord, RedirectStop } from "./crawler/record.ts";
+export {
+  addressRules,
+  crawl,
+  fetchAll,
+  fetchPage,
+  fetchUrl,
+  percentile,
+  runFrontier,
+  runOf,
+  RunStats,
+} from "./crawler/run/mod.ts";
+export type {
+  AddressRules,
+  CrawlOptions,
+  CrawlRun,
+  FetchedPage,
+  LinkExtractor,
+  Mode,
+  Page,
+  RecordSink,
+  Run,
+  RunExtras,
+  RunInput,
+  RunOptions,
+  RunSummary,
+  StatusClass,
+} from "./crawler/run/mod.ts";
+export type { FetchOptions, KeepBody, RedirectAnswer } from "./crawler/fetch/mod.ts";
+export type { RobotsVerdict } from "./crawler/robots/mod.ts";
+export { CrawlFrontier, ListFrontier, MemorySeenStore } from "./crawler/frontier/mod.ts";
+export type {
+  CrawlCounters,
+  CrawlFrontierFactory,
+  CrawlingFrontier,
+  CrawlSetup,
+  Frontier,
+  Job,
+  JobResult,
+  RedirectVerdict,
+  SeenStore,
+} from "./crawler/frontier/mod.ts";
+export { FORMATS, sanitizeRecord, stripControl } from "./crawler/format/mod.ts";
+export type { FormatName, RecordFormat } from "./crawler/format/mod.ts";
+export {
+  compare,
+  formatCompare,
+  formatSweep,
+  sweep,
+  sweepPoints,
+  sweepRuns,
+} from "./crawler/measure/mod.ts";
+export type {
+  CompareOptions,
+  ModeResult,
+  SweepOptions,
+  SweepResult,
+} from "./crawler/measure/mod.ts";
+export { renderReport } from "./crawler/report/mod.ts";
+export type { ReportOptions, ReportRun, SweepPoint } from "./crawler/report/mod.ts";
+export type { InScope, ScopeMode, ScopeReason, ScopeVerdict } from "./crawler/url/mod.ts";
+export { AddressGuard, nonPublicHost, nonPublicRange, parseUrlList } from "./crawler/url/mod.ts";
+export type { AddressGuardOptions, Resolver } from "./crawler/url/mod.ts";
+export type { ListEntry } from "./crawler/url/mod.ts";

@@ -640,7 +640,9 @@ async function seenMemory(): Promise<void> {
   const { makeScope } = await import("../crawler/url/scope.ts");
   const { canonicalUrl } = await import("../crawler/url/canonical.ts");
   const origin = "https://www.example-shop.com";
-  const frontier = new CrawlFrontier([{ url: `${origin}/`, line: 1 }], {
+  const { blankRecord } = await import("../crawler/record.ts");
+  const frontier = new CrawlFrontier({
+    seeds: [{ url: `${origin}/`, line: 1 }],
     maxDepth: 10,
     maxPages: SEEN_URLS * 2,
     perHost: 1_000_000,
@@ -662,22 +664,22 @@ async function seenMemory(): Promise<void> {
   gc();
   gc();
   const before = Deno.memoryUsage().heapUsed;
-  frontier.done(root, batch(root.url));
+  frontier.done(root, { record: blankRecord(root.url), links: batch(root.url) });
   while (made < SEEN_URLS) {
     const job = (await frontier.next())!;
-    frontier.done(job, batch(job.url));
+    frontier.done(job, { record: blankRecord(job.url), links: batch(job.url) });
   }
   gc();
   gc();
   const queued = Deno.memoryUsage().heapUsed;
   const pending = frontier.pending();
   for (let job = await frontier.next(); job !== null; job = await frontier.next()) {
-    frontier.done(job, []);
+    frontier.done(job, { record: blankRecord(job.url), links: [] });
   }
   gc();
   gc();
   const seenOnly = Deno.memoryUsage().heapUsed;
-  const seen = frontier.seen - 1; // the seed was seen before `before`
+  const seen = (await frontier.seen()) - 1; // the seed was seen before `before`
   console.log(JSON.stringify({
     seen,
     pending,

@@ -1,17 +1,13 @@
 /**
  * Where the CLI writes: records to stdout or `-o file` in the chosen format, warnings and
- * machine-format summaries to stderr. Every string reaching a terminal went through the
- * formatters' `stripControl`.
+ * machine-format summaries to stderr. This is the output boundary: network text is sanitised
+ * here, once ({@linkcode recordSink}), before any of it reaches a terminal or a file.
  * @module
  */
-import type { Format } from "./args.ts";
-import { csvHeader, formatCsv } from "../crawler/format/csv.ts";
-import { formatNdjson } from "../crawler/format/ndjson.ts";
-import { formatRecord, formatStart, formatSummary } from "../crawler/format/text.ts";
-import type { Job } from "../crawler/frontier/frontier.ts";
+import { type RecordFormat, sanitizeRecord, stripControl } from "../crawler/format/mod.ts";
 import type { FetchRecord } from "../crawler/record.ts";
-import { stripControl } from "../crawler/format/sanitize.ts";
-import type { RunSummary } from "../crawler/report/summary.ts";
+import type { RunStats } from "../crawler/run/stats.ts";
+import type { RecordSink } from "../crawler/run/runner.ts";
 
 const encoder = new TextEncoder();
 
@@ -29,8 +25,9 @@ const BLOCK_CHARS = 32 * 1024;
 const BLOCK_DELAY_MS = 50;
 
 /**
- * Writes lines to a Deno writer synchronously; after a broken pipe it goes quiet and calls
- * `onBroken` once (so `| head` ends the run instead of crashing it).
+ * Writes lines to a Deno writer synchronously; after a failed write (a broken pipe, a full
+ * disk) it goes quiet and calls `onBroken` once with the error (so `| head` or a full disk ends
+ * the run instead of crashing it).
  *
  * With `gather`, a target that is not a terminal gets lines in blocks of up to 32 KiB, at most
  * 50 ms late (one write per record was ~4% of a fast crawl's CPU). What is gathered is written by
@@ -48,7 +45,7 @@ const BLOCK_DELAY_MS = 50;
  */
 export function syncWriter(
   target: { writeSync(p: Uint8Array): number; close?(): void; isTerminal?(): boolean },
-  onBroken?: () => void,
+  onBroken?: (error: Error) => void,
   gather = false,
 ): LineWriter {
   let broken = false;
@@ -61,9 +58,8 @@ export function syncWriter(
     try {
       while (bytes.length > 0) bytes = bytes.subarray(target.writeSync(bytes));
     } catch (error) {
-      if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
       broken = true;
-      onBroken?.();
+      onBroken?.(error instanceof Error ? error : new Error(String(error)));
     }
   };
   const flush = () => {
@@ -126,59 +122,52 @@ export function withStatusLine(writer: LineWriter, status: StatusLine): LineWrit
   };
 }
 
-/** What the run reports, in the chosen format. */
-export interface RecordOutput {
-  /** A worker took a job (text: `GET: <url>`). */
-  start(job: Job): void;
-  /** A record is complete. */
-  record(record: FetchRecord): void;
-  /** The run is over; `extra` rows (label, value) follow the standard ones. */
-  summary(summary: RunSummary, extra?: [string, string][]): void;
-  /** A warning for the user (stderr, unless quiet). */
-  warn(message: string): void;
+/** What a run's record stream feeds: the output lines, the totals, the status line, the report. */
+export interface SinkOptions {
+  /** The output format (none: no lines). */
+  format?: RecordFormat;
+  /** Where the format's lines go (stdout or `-o`). */
+  records?: LineWriter;
+  /** Totals for the summary. */
+  stats?: RunStats;
+  /** The status line, when one is drawn. */
+  progress?: Pick<RecordSink, "start" | "record">;
+  /** Records kept for the HTML report (as they came, unsanitised: the report escapes its own). */
+  keep?: FetchRecord[];
 }
 
 /**
- * Builds the output for `format`: records to `records`, notes to `notes` (stderr).
+ * The CLI's one sink: each record is sanitised once (see `sanitizeRecord`), then written in the
+ * chosen format, counted, and shown on the status line. A CSV header is written at once.
  *
  * @example
  * ```ts
- * import { recordOutput, syncWriter } from "./output.ts";
- * const out = recordOutput("ndjson", syncWriter(Deno.stdout), syncWriter(Deno.stderr), false);
- * out.warn("line 3: not an absolute URL");
+ * import { recordSink, syncWriter } from "./output.ts";
+ * import { FORMATS } from "../crawler/format/mod.ts";
+ * import { RunStats } from "../crawler/run/stats.ts";
+ * import { blankRecord } from "../crawler/record.ts";
+ * const stats = new RunStats();
+ * const sink = recordSink({ format: FORMATS.text, records: syncWriter(Deno.stdout), stats });
+ * sink.record({ ...blankRecord("http://127.0.0.1/\x1b[2J"), ok: true, bytes: 5 });
+ * // prints "5 bytes received from http://127.0.0.1/. time: 0.000"
  * ```
  */
-export function recordOutput(
-  format: Format,
-  records: LineWriter,
-  notes: LineWriter,
-  quiet: boolean,
-  summaryToRecords = format === "text",
-): RecordOutput {
-  let headerDone = false;
+export function recordSink({ format, records, stats, progress, keep }: SinkOptions): RecordSink {
+  const out = format && records;
+  if (out && format.header !== null) records.line(format.header);
   return {
-    start(job) {
-      if (format === "text") records.line(formatStart(job.url));
+    start(job, worker) {
+      const url = stripControl(job.url);
+      const line = out ? format.start(url) : null;
+      if (line !== null) records!.line(line);
+      progress?.start?.(url === job.url ? job : { ...job, url }, worker);
     },
-    record(r) {
-      if (format === "text") records.line(formatRecord(r));
-      else if (format === "ndjson") records.line(formatNdjson(r));
-      else {
-        if (!headerDone) records.line(csvHeader());
-        headerDone = true;
-        records.line(formatCsv(r));
-      }
-    },
-    summary(s, extra) {
-      if (format === "csv" && !headerDone) records.line(csvHeader());
-      headerDone = true;
-      if (quiet) return;
-      const text = formatSummary(s, extra);
-      if (summaryToRecords) records.line(`\n${text}`);
-      else notes.line(text);
-    },
-    warn(message) {
-      if (!quiet) notes.line(`warning: ${stripControl(message)}`);
+    record(record) {
+      keep?.push(record);
+      const clean = sanitizeRecord(record);
+      stats?.add(clean);
+      if (out) records.line(format.record(clean));
+      progress?.record(clean);
     },
   };
 }

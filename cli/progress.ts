@@ -12,14 +12,13 @@
  * terminal and neither `--quiet` nor `--no-progress` is given, so nothing of it reaches stdout
  * or a file. Lines written while it is up go through `withStatusLine` (output.ts), which clears
  * it first and redraws it after, so record lines on the same terminal are never garbled. Every
- * URL shown went through `stripControl`.
+ * URL shown comes from the output sink (`recordSink`), which sanitised it.
  * @module
  */
 import type { Job } from "../crawler/frontier/frontier.ts";
 import type { StatusLine } from "./output.ts";
 import type { FetchRecord } from "../crawler/record.ts";
-import { formatBytes, formatMs } from "../crawler/report/panels.ts";
-import { stripControl } from "../crawler/format/sanitize.ts";
+import { formatBytes, formatMs } from "../crawler/format/units.ts";
 
 /** The run {@linkcode Progress} shows (see {@linkcode Progress.begin}). */
 export interface ProgressRun {
@@ -50,21 +49,19 @@ const encoder = new TextEncoder();
 const CLEAR = "\r\x1b[2K";
 
 /**
- * The status line. Feed it the runner's hooks (`start` from `onStart`, `record` from `onRecord`);
- * it keeps the jobs in flight (one per worker) and counters, and draws from a 100 ms timer and
- * from the hooks.
+ * The status line. It is a record sink's watcher (`start` and `record`, fed by the CLI's
+ * `recordSink`); it keeps the jobs in flight (one per worker) and counters, and draws from a
+ * 100 ms timer and from those calls.
  *
  * @example
  * ```ts ignore
  * import { fetchAll } from "../crawler/run/runner.ts";
+ * import { recordSink } from "./output.ts";
  * import { Progress } from "./progress.ts";
  * const progress = new Progress();
  * progress.begin({ total: () => urls.length });
  * try {
- *   for await (const _ of fetchAll(urls, {
- *     onStart: (job, worker) => progress.start(job, worker),
- *     onRecord: (r) => progress.record(r),
- *   }));
+ *   await fetchAll(urls).pipeTo(recordSink({ progress }));
  * } finally {
  *   progress.stop();
  * }
@@ -158,11 +155,11 @@ export class Progress implements StatusLine {
     if (oldest && this.#frozen) {
       // this frame stays up, unchanged, until the request ends: say so rather than show an age
       const since = formatMs(Math.max(0, oldest.at - this.#started));
-      parts.push(`frozen since ${since} on ${stripControl(oldest.url)}`);
+      parts.push(`frozen since ${since} on ${oldest.url}`);
     } else if (oldest) {
-      parts.push(`oldest ${formatMs(now - oldest.at)} ${stripControl(oldest.url)}`);
+      parts.push(`oldest ${formatMs(now - oldest.at)} ${oldest.url}`);
     }
-    return (this.#label === null ? "" : `[${stripControl(this.#label)}] `) + parts.join(" · ");
+    return (this.#label === null ? "" : `[${this.#label}] `) + parts.join(" · ");
   }
 
   /**

@@ -1,17 +1,17 @@
 /**
- * `sleep(seconds)`: the green yield.
- *
- * `sleep(0)` yields one turn of the hub's ready queue (one `setImmediate` per batch, a few µs),
- * so every other ready greenlet runs once and due timers and finished I/O get their turn, as
- * gevent's `sleep(0)` does. A microtask (`await null`) would starve timers and I/O, and `setTimeout(0)`
- * costs ~2 ms once Deno clamps it. `sleep(s > 0)` is a timer. Both are interruptible by a
- * kill or a `Timeout`.
+ * `sleep(seconds)`: the green yield. `sleep(0)` gives every other ready greenlet one turn (one
+ * `setImmediate` per batch, so due timers and finished I/O run too, as with gevent's `sleep(0)`);
+ * `sleep(s > 0)` is a timer. Both are interruptible by a kill or a `Timeout`.
  * @module
  */
 import { block, schedule } from "./hub.ts";
 
 /**
  * Suspends the current greenlet for `seconds` (default 0: one fair round-robin turn).
+ *
+ * @param seconds How long; 0 or less yields once to every other ready greenlet.
+ * @returns A promise that resolves when the time is up; it rejects with the interrupt when
+ * the greenlet is killed or its `Timeout` fires first.
  *
  * @example
  * ```ts

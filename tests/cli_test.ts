@@ -12,7 +12,7 @@
  *      tests/cli_test.ts
  */
 import { fileURLToPath } from "node:url";
-import { VERSION } from "../crawler/fetch/fetch.ts";
+import { VERSION } from "../crawler/version.ts";
 import type { FetchRecord } from "../crawler/record.ts";
 import { assert, assertEquals, test } from "./assert.ts";
 import { startFaultServer } from "./fixtures/fault_server.ts";
@@ -152,6 +152,8 @@ const FIELD_TYPES: Record<keyof FetchRecord, string> = {
   title: "string|null",
   redirects: "number",
   redirectChain: "string[]",
+  location: "string|null",
+  stopped: "string|null",
   error: "error|null",
   attempts: "number",
   worker: "number|null",
@@ -548,7 +550,7 @@ test("exit code 2: a one-line message and no stack trace for every usage or inpu
     const denied = await listFile(dir, "denied", ["http://127.0.0.1:9/"]);
     const cases: [string, string[], RegExp, string[]?][] = [
       ["unknown flag", ["--bogus", list], /--bogus/],
-      ["no file argument", [], /missing <urls-file>/],
+      ["no input argument", [], /missing input/],
       ["missing file", [`${dir}/nope.txt`], /cannot read .*nope\.txt/],
       ["a directory", [dir], /cannot read/],
       [

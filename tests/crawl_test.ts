@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { type RunningSite, startSite, TRAP_START } from "../bench/site.ts";
 import { crawl, type CrawlOptions, type CrawlRun, type Page } from "../crawler/run/crawl.ts";
 import type { FetchRecord } from "../crawler/record.ts";
+import { parseDocument } from "../dom.ts";
 import { assert, assertEquals, test } from "./assert.ts";
 
 const CLI = fileURLToPath(new URL("../cli.ts", import.meta.url));
@@ -580,6 +581,18 @@ test("crawl: a discovered link's redirect stays in scope and obeys robots.txt", 
       const r = byPath.get(p)!;
       assert(r.ok && r.status === 301, `${p}: stopping at a refused redirect is not an error`);
     }
+    // Each stopped record says where the redirect went and why it was not followed.
+    const stops = ["/off", "/priv", "/meta", "/chain"].map((p) => {
+      const r = byPath.get(p)!;
+      return [p, r.location && pathOf(r.location), r.stopped];
+    });
+    assertEquals(stops, [
+      ["/off", "/target-off", "redirect-out-of-scope"],
+      ["/priv", "/private/x", "redirect-disallowed"],
+      ["/meta", "/latest/meta-data/", "redirect-out-of-scope"],
+      ["/chain", "/private/y", "redirect-disallowed"],
+    ]);
+    assertEquals([byPath.get("/fine")!.location, byPath.get("/fine")!.stopped], [null, null]);
     assertEquals(byPath.get("/chain")!.redirects, 1);
     assertEquals(byPath.get("/fine")!.finalUrl, `${server.url}/landed`);
     assertEquals(host.counters.outOfScope["off-host"], 2); // localhost and the metadata address
@@ -590,8 +603,11 @@ test("crawl: a discovered link's redirect stays in scope and obeys robots.txt", 
     const again = await collect(any);
     const meta = again.find((r) => pathOf(r.url) === "/meta")!;
     assert(meta.ok && meta.status === 301 && meta.error === null, JSON.stringify(meta));
-    // The metadata address, and `localhost` (a loopback name other than the seed's host).
-    assertEquals(any.counters.outOfScope["private-address"], 2);
+    // The metadata address, and `localhost` (a loopback name other than the seed's host): the
+    // address rules stop them before the frontier is asked.
+    for (const p of ["/meta", "/off"]) {
+      assertEquals(again.find((r) => pathOf(r.url) === p)!.stopped, "redirect-non-public", p);
+    }
     assertEquals(server.counts.get("/target-off"), undefined);
   } finally {
     await server.close();
@@ -601,7 +617,7 @@ test("crawl: a discovered link's redirect stays in scope and obeys robots.txt", 
 // ---------------------------------------------------------------------------------------------
 // onPage, records, malformed pages
 
-test("crawl: onPage gets a standard DOM for HTML pages only; records carry depth, parent, links", async () => {
+test("crawl: onPage gets HTML pages only, and ./dom parses them into a standard DOM; records carry depth, parent, links", async () => {
   const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
   const server = await serve((path) => {
     if (path === "/") {
@@ -626,7 +642,8 @@ test("crawl: onPage gets a standard DOM for HTML pages only; records carry depth
     const pages: { url: string; h1: string[]; kind: string | null; links: number }[] = [];
     const run = crawl([server.url + "/"], {
       depth: 2,
-      onPage: ({ record, document, links }: Page) => {
+      onPage: ({ record, html, links }: Page) => {
+        const document = parseDocument(html);
         pages.push({
           url: record.url,
           h1: [...document.querySelectorAll("h1")].map((h) => h.textContent ?? ""),

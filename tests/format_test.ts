@@ -1,10 +1,31 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import type { FetchRecord } from "../crawler/record.ts";
-import { formatRecord, formatStart, formatSummary } from "../crawler/format/text.ts";
-import { formatNdjson } from "../crawler/format/ndjson.ts";
-import { csvField, csvHeader, formatCsv } from "../crawler/format/csv.ts";
-import { sanitizeRecord } from "../crawler/format/sanitize.ts";
-import { RunStats } from "../crawler/report/summary.ts";
+import { formatSummary } from "../crawler/format/text.ts";
+import { csvField } from "../crawler/format/csv.ts";
+import { type FormatName, FORMATS, sanitizeRecord } from "../crawler/format/mod.ts";
+import { RunStats } from "../crawler/run/stats.ts";
+import type { Job } from "../crawler/frontier/frontier.ts";
+import { recordSink } from "../cli/output.ts";
+
+/** The lines the CLI's sink (the output boundary: sanitise once, then format) writes. */
+function written(format: FormatName, feed: (sink: ReturnType<typeof recordSink>) => void) {
+  const lines: string[] = [];
+  feed(
+    recordSink({ format: FORMATS[format], records: { line: (t) => lines.push(t), close() {} } }),
+  );
+  return lines;
+}
+/** The line one record becomes in `format` (after the CSV header, if any). */
+const line = (format: FormatName, r: FetchRecord) => written(format, (s) => s.record(r)).at(-1)!;
+const formatRecord = (r: FetchRecord) => line("text", r);
+const formatNdjson = (r: FetchRecord) => line("ndjson", r);
+const formatCsv = (r: FetchRecord) => line("csv", r);
+const formatStart = (url: string) =>
+  written(
+    "text",
+    (s) => s.start!({ url, line: 1, depth: 0, parent: null, queuedAt: 0, seed: url } as Job, 0),
+  )[0];
+const csvHeader = () => written("csv", () => {})[0];
 
 function rec(over: Partial<FetchRecord> = {}): FetchRecord {
   return {
@@ -23,6 +44,8 @@ function rec(over: Partial<FetchRecord> = {}): FetchRecord {
     title: "Example",
     redirects: 0,
     redirectChain: [],
+    location: null,
+    stopped: null,
     error: null,
     attempts: 1,
     worker: 3,
@@ -146,7 +169,7 @@ Deno.test("csv: a plain row; numbers and booleans stay plain", () => {
   strictEqual(
     formatCsv(rec()),
     "http://127.0.0.1:8000/,http://127.0.0.1:8000/,200,true,1256,123.4567,50.5,1.25,0,0,," +
-      "text/html; charset=utf-8,Example,0,,,1,3,7,0",
+      "text/html; charset=utf-8,Example,0,,,,,1,3,7,0",
   );
   strictEqual(formatCsv(rec()).split(",").length, KEYS.length);
 });
@@ -158,7 +181,36 @@ Deno.test("csv: error as code: message, redirect chain joined with a space", () 
     redirectChain: ["http://a.test/", "http://b.test/"],
   }));
   strictEqual(
-    row.includes(",http://a.test/ http://b.test/,http: 503 Service Unavailable,3,"),
+    row.includes(",http://a.test/ http://b.test/,,,http: 503 Service Unavailable,3,"),
+    true,
+  );
+});
+
+Deno.test("csv and ndjson: a redirect not followed carries its location and why", () => {
+  const stopped = rec({
+    status: 301,
+    location: "http://169.254.169.254/latest/\x1b[2J",
+    stopped: "redirect-non-public",
+  });
+  const row = formatCsv(stopped);
+  strictEqual(
+    row.includes(",0,,http://169.254.169.254/latest/,redirect-non-public,,1,"),
+    true,
+    row,
+  );
+  const parsed = JSON.parse(formatNdjson(stopped));
+  strictEqual(parsed.location, "http://169.254.169.254/latest/");
+  strictEqual(parsed.stopped, "redirect-non-public");
+  const loop = rec({
+    ok: false,
+    status: 302,
+    location: "http://a.test/",
+    error: { code: "redirect-loop", message: "redirect loop back to http://a.test/" },
+  });
+  strictEqual(
+    formatCsv(loop).includes(
+      ",http://a.test/,,redirect-loop: redirect loop back to http://a.test/,",
+    ),
     true,
   );
 });
@@ -171,7 +223,7 @@ Deno.test("csv: RFC 4180 quoting of commas, quotes and newlines", () => {
   strictEqual(csvField("cr\rlf"), '"cr\rlf"');
   strictEqual(csvField(""), "");
   strictEqual(csvField(null), "");
-  // In a record the newline is already a space (stripControl), and the comma still quoted.
+  // Through the sink the newline is already a space (stripControl), and the comma still quoted.
   const row = formatCsv(rec({ title: 'He said "hi",\nthen left' }));
   strictEqual(row.includes(',"He said ""hi"", then left",'), true);
 });

@@ -3,7 +3,8 @@
  * the "kill a greenlet blocked in X" check every primitive must pass.
  * @module
  */
-import { type Greenlet, GreenletExit, setFailureHandler, sleep, spawn } from "../mod.ts";
+import { type Greenlet, GreenletExit, sleep, spawn } from "../mod.ts";
+import { setFailureHandler } from "../green/hub.ts";
 import { assert } from "./assert.ts";
 
 /** Seconds since `t0` (a `performance.now()` reading). */

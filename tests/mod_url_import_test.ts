@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { extname, join, normalize, relative } from "node:path";
 import { assert, assertEquals, test } from "./assert.ts";
 import { startLatencyServer } from "./fixtures/latency_server.ts";
-import { VERSION } from "../crawler/fetch/fetch.ts";
+import { VERSION } from "../crawler/version.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 

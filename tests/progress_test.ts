@@ -19,6 +19,7 @@
 import { fileURLToPath } from "node:url";
 import type { Job } from "../crawler/frontier/frontier.ts";
 import { fit, Progress } from "../cli/progress.ts";
+import { recordSink } from "../cli/output.ts";
 import { blankRecord, type FetchRecord } from "../crawler/record.ts";
 import { assert, assertEquals, test } from "./assert.ts";
 import { startLatencyServer } from "./fixtures/latency_server.ts";
@@ -128,11 +129,11 @@ test("progress: blocking mode draws as each job starts and names it; crawl shows
   }
 });
 
-test("progress: network text is stripped of controls; the line is cut to the width", () => {
+test("progress: network text reaches it through the output sink, stripped of controls; the line is cut to the width", () => {
   const p = new Progress({ target: fakeTerminal().target, columns: () => 60, now: () => 0 });
   try {
-    p.begin({ label: "N=\x1b[31m4", total: () => 1 });
-    p.start(job("http://evil.test/\x1b]0;pwned\x07a\u202eb\r\nc"), 0);
+    p.begin({ label: "N=4", total: () => 1 });
+    recordSink({ progress: p }).start!(job("http://evil.test/\x1b]0;pwned\x07a\u202eb\r\nc"), 0);
     const text = p.text();
     // deno-lint-ignore no-control-regex
     assert(!/[\x00-\x1f\x7f-\x9f\u202e]/.test(text), JSON.stringify(text));

@@ -25,7 +25,7 @@
 import { ok, strictEqual } from "node:assert/strict";
 import fs from "node:fs";
 import { blankRecord, type FetchRecord } from "../crawler/record.ts";
-import { renderReport, type ReportRun, type SweepPoint } from "../crawler/report/render.ts";
+import { renderReport, type ReportRun, type SweepPoint } from "../crawler/report/mod.ts";
 
 /** Debian's Chromium; GREENCRAWL_CHROMIUM names another binary. */
 const CHROMIUM = envOr("GREENCRAWL_CHROMIUM", "/usr/bin/chromium");
@@ -365,6 +365,8 @@ function synthetic(n: number, workers: number): ReportRun {
       title: kind ? null : `Page ${i}`,
       redirects: 0,
       redirectChain: [],
+      location: null,
+      stopped: null,
       error: kind ? { code: kind as "http", message: `${kind} failure` } : null,
       attempts: 1,
       worker: w,
@@ -615,6 +617,52 @@ Deno.test({
         strictEqual(w.errors.length, 0, w.errors.join("\n"));
         strictEqual(w.requests.filter((u) => u !== fileUrl(path)).length, 0);
         await page.close();
+      });
+
+      await t.step("the wall label never covers a tick label", async () => {
+        // a 14 ms run put "wall 14 ms" on top of the "14 ms" tick label; the longer labels are
+        // drawn left of the wall line, over the ticks before it
+        const cases: [number, number][] = [[14, 1280], [14, 900], [9.6, 1280], [125_000, 1280]];
+        for (const [wallMs, width] of cases) {
+          const run = synthetic(12, 3);
+          const k = wallMs / run.wallMs;
+          for (const r of run.records) {
+            r.startMs *= k;
+            r.timeMs *= k;
+            r.queueMs *= k;
+            if (r.ttfbMs !== null) r.ttfbMs *= k;
+          }
+          run.wallMs = wallMs;
+          const path = `${tmp}/wall-${wallMs}-${width}.html`;
+          await Deno.writeTextFile(path, renderReport([run]));
+          const page = await browser.newPage({ viewport: { width, height: 700 } });
+          const w = watch(page);
+          await open(page, path);
+          const boxes = await page.evaluate(`window.greencrawl.axisLabels(0)`) as {
+            kind: string;
+            text: string;
+            x: number;
+            y: number;
+            w: number;
+            h: number;
+          }[];
+          const wall = boxes.filter((b) => b.kind === "wall");
+          const ticks = boxes.filter((b) => b.kind === "tick");
+          strictEqual(wall.length, 1, JSON.stringify(boxes));
+          ok(ticks.length >= 2, JSON.stringify(boxes));
+          const [b] = wall;
+          ok(b.w > 0 && b.h > 0, JSON.stringify(b));
+          for (const a of ticks) {
+            const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y ||
+              b.y + b.h <= a.y;
+            ok(apart, `${wallMs} ms at ${width} px: "${a.text}" touches "${b.text}"`);
+          }
+          await page.screenshot({
+            path: new URL(`report-wall-${wallMs}-${width}.png`, ARTIFACTS).pathname,
+          });
+          strictEqual(w.errors.length, 0, w.errors.join("\n"));
+          await page.close();
+        }
       });
 
       await t.step("10,000 synthetic rows render in < 2 s", async () => {

@@ -7,18 +7,13 @@
 
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { blankRecord, type FetchRecord } from "../crawler/record.ts";
-import {
-  asRuns,
-  findKnee,
-  percentile,
-  renderReport,
-  type ReportRun,
-  summarizeRun,
-} from "../crawler/report/render.ts";
+import { renderReport, type ReportRun } from "../crawler/report/mod.ts";
+import { percentile, RunStats } from "../crawler/run/stats.ts";
+import { asRuns } from "../crawler/report/render.ts";
 import { CLIENT_JS } from "../crawler/report/client.ts";
 import { cleanText, escapeHtml, jsonForScript } from "../crawler/report/escape.ts";
 import type { PackedReport } from "../crawler/report/pack.ts";
-import { outcomeOf, speedups } from "../crawler/report/stats.ts";
+import { findKnee, outcomeOf, speedups, summarizeRun } from "../crawler/report/stats.ts";
 
 function record(over: Partial<FetchRecord> = {}): FetchRecord {
   return {
@@ -210,6 +205,49 @@ Deno.test("report: summary totals, rps, busiest host, pages per depth", () => {
   const html = renderReport([{ label: "crawl", concurrency: 4, wallMs: 500, records }]);
   ok(html.includes("pages per depth"));
   ok(html.includes("b.test"));
+});
+
+Deno.test("report: a run's own summary is shown as given; only the extras come from records", () => {
+  const records = [
+    record({ url: "https://a.test/1", timeMs: 10, ttfbMs: 4, worker: 0 }),
+    record({
+      url: "https://b.test/1",
+      timeMs: 30,
+      ttfbMs: null,
+      status: null,
+      ok: false,
+      bytes: 0,
+      worker: 1,
+      error: { code: "timeout", message: "no response within 1 s" },
+    }),
+  ];
+  // the run's RunStats also saw a record the caller did not keep for the report
+  const stats = new RunStats();
+  for (const r of records) stats.add(r);
+  stats.add(record({ url: "https://c.test/", timeMs: 70, bytes: 5000, worker: 2 }));
+  const summary = stats.summary(400);
+  const run: ReportRun = { label: "cli", concurrency: 3, wallMs: 400, records, summary };
+
+  const s = summarizeRun(run);
+  strictEqual(s.urls, 3);
+  strictEqual(s.ok, 2);
+  strictEqual(s.bytes, 1000 + 0 + 5000);
+  strictEqual(s.p99Ms, 70);
+  strictEqual(s.rps, 3 / 0.4);
+  deepStrictEqual(s.busiestHost, summary.busiestHost);
+  // report-only extras: from the records it was given
+  strictEqual(s.timeout, 1);
+  strictEqual(s.workers, 2);
+  strictEqual(s.ttfbP50Ms, 4);
+  const html = renderReport([run]);
+  ok(html.includes(`<div class="k">URLs</div><div class="v">3</div>`), "the page shows 3 URLs");
+  ok(html.includes(`<div class="k">p99 time</div><div class="v">70 ms</div>`));
+
+  // without a summary the same records give their own totals
+  const bare = summarizeRun({ ...run, summary: undefined });
+  strictEqual(bare.urls, 2);
+  strictEqual(bare.p99Ms, 30);
+  ok(renderReport(records).includes(`<div class="k">URLs</div><div class="v">2</div>`));
 });
 
 Deno.test("report: outcome classes ok / http / network / timeout", () => {

@@ -1,5 +1,6 @@
 import { strictEqual } from "node:assert/strict";
 import { extractTitle, isHtml } from "../crawler/html/title.ts";
+import { stripControl } from "../crawler/format/sanitize.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const title = (html: string, contentType: string | null = "text/html") =>
@@ -60,16 +61,18 @@ Deno.test("extractTitle: entities, named and numeric", () => {
   strictEqual(title("<title>&amp;lt;</title>"), "&lt;");
 });
 
-Deno.test("extractTitle: control characters, ANSI escapes and bidi overrides are removed", () => {
+Deno.test("extractTitle: the text as written; the output boundary removes controls, escapes and bidi", () => {
+  const shown = (html: string) => stripControl(title(html)!);
+  strictEqual(title("<title>a\x00b\r\nc</title>"), "a\x00b c", "whitespace collapsed, text kept");
   strictEqual(
-    title("<title>\x1b[2J\x1b[31mred\x1b[0m\x07 \x1b]0;pwned\x07title</title>"),
+    shown("<title>\x1b[2J\x1b[31mred\x1b[0m\x07 \x1b]0;pwned\x07title</title>"),
     "red title",
   );
-  strictEqual(title("<title>a\x00b\x7fc\r\nd</title>"), "abc d");
-  strictEqual(title("<title>&#27;[31mx&#x202E;y</title>"), "xy");
+  strictEqual(shown("<title>a\x00b\x7fc\r\nd</title>"), "abc d");
+  strictEqual(shown("<title>&#27;[31mx&#x202E;y</title>"), "xy");
   // &#x9b; is windows-1252 0x9B as in browsers, not the 8-bit CSI.
-  strictEqual(title("<title>&#x9b;&#x81;</title>"), "›");
-  strictEqual(title("<title>invoice\u202efdp.exe</title>"), "invoicefdp.exe");
+  strictEqual(shown("<title>&#x9b;&#x81;</title>"), "›");
+  strictEqual(shown("<title>invoice\u202efdp.exe</title>"), "invoicefdp.exe");
 });
 
 Deno.test("extractTitle: tags inside the title are text, as in a browser", () => {

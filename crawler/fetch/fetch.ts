@@ -1,25 +1,28 @@
 /**
- * The fetcher: turns one URL into one {@linkcode FetchRecord}, whatever happens.
- *
- * One code path for every mode: it talks HTTP through green I/O (`openUrl`), which blocks
- * the thread in the unpatched `blocking` mode and yields otherwise. It follows redirects
- * itself (so it can keep the chain, detect loops and cap hops), streams the decoded body
- * while counting bytes (a gzip bomb is cut at `maxBytes`, never buffered), measures time to
- * headers, and retries network errors, timeouts, 408, 429 and 5xx with exponential backoff
- * and jitter, honouring `Retry-After`. It never throws: failures become error records.
+ * The fetcher: one URL in, one {@linkcode FetchRecord} out, whatever happens. HTTP goes through
+ * green I/O (`openUrl`), which blocks the thread in the unpatched `blocking` mode and yields
+ * otherwise, so every mode shares this one path. Redirects are followed here, by hand (so the
+ * chain is kept, loops caught, hops capped, and the crawler can refuse a target before it is
+ * requested); the body is streamed and cut at `maxBytes` (a gzip bomb is stopped, never
+ * buffered); failed attempts are retried as `retry.ts` says. It never throws: failures become
+ * error records. What a body means (HTML, charset, title) is `crawler/html/`'s business.
  * @module
  */
-import { openUrl, pause, type UrlResponse } from "../../green/io/mod.ts";
+import { openUrl, pause } from "../../green/io/mod.ts";
+import {
+  blankRecord,
+  type ErrorCode,
+  type FetchError,
+  type FetchRecord,
+  type RedirectStop,
+} from "../record.ts";
+import { isInvalidName } from "../url/address.ts";
+import { VERSION } from "../version.ts";
 import { concat } from "../../green/io/url_response.ts";
-import { blankRecord, type ErrorCode, type FetchError, type FetchRecord } from "../record.ts";
-import { stripControl } from "../format/sanitize.ts";
-import { decodeHtml } from "../html/charset.ts";
-import { isHtml, titleFromHtml } from "../html/title.ts";
+import type { UrlResponse } from "../../green/io/mod.ts";
+import { backoffDelay, parseRetryAfter, retryableStatus } from "./retry.ts";
 
-/** The project's version, sent in the default User-Agent. */
-export const VERSION = "0.1.0";
-
-/** Options of {@linkcode fetchUrl}. Times are seconds. */
+/** Options of the fetcher. Times are seconds. */
 export interface FetchOptions {
   /** Deadline of each HTTP request (headers and body), seconds. Default 30. */
   timeout?: number;
@@ -41,32 +44,41 @@ export interface FetchOptions {
   backoff?: number;
   /** Longest wait before a retry, including `Retry-After`, seconds. Default 30. */
   maxBackoff?: number;
-  /** Keep the HTML body (up to `maxBytes`) for link extraction. Default false. */
-  keepHtml?: boolean;
-  /** Keep the body whatever its type (up to `maxBytes`), e.g. robots.txt. Default false. */
-  keepAny?: boolean;
+  /** How much of the body to keep, decided on its first chunk (default: nothing). */
+  keep?: KeepBody;
   /**
-   * Asked before each redirect is followed, with the target (fragment dropped); false (or a
-   * promise of false) stops there and the redirect response is the record's final one. The
-   * crawler uses it so a redirect never leads to a page already seen, out of scope or disallowed
-   * by robots.txt. Default: follow.
+   * Asked before each redirect is followed, with the target (fragment dropped): true follows;
+   * false or a {@linkcode RedirectStop} (or a promise of one) stops there, and the redirect
+   * response is the record's last one, with `location` and `stopped` set (false reads as
+   * `redirect-refused`). The crawler uses it so a redirect never leads to a page already seen,
+   * out of scope or disallowed by robots.txt. Asked after `checkAddress`. Default: follow.
    */
-  followRedirect?: (url: string) => boolean | Promise<boolean>;
+  followRedirect?: (url: string) => RedirectAnswer | Promise<RedirectAnswer>;
+  /**
+   * Asked before the first request (`redirect` false) and before each redirect is followed
+   * (`redirect` true): a {@linkcode FetchError} refuses the URL. Refused at first, the record
+   * carries the error and no request is made (`attempts` 0); refused at a redirect, the record
+   * stops there (`non-public-address` as `stopped: "redirect-non-public"`, others as errors).
+   * The runner uses it for the address rules (`crawler/url/address.ts`). Default: allow.
+   */
+  checkAddress?: (
+    url: string,
+    redirect: boolean,
+  ) => FetchError | null | Promise<FetchError | null>;
 }
 
-/** A record plus, with `keepHtml`, the HTML body that was read. */
-export interface FetchedPage {
-  /** The result record. */
+/** A redirect hook's answer: true follows, anything else stops (false: `redirect-refused`). */
+export type RedirectAnswer = boolean | RedirectStop;
+
+/** A record plus the body prefix the `keep` option asked for. */
+export interface Fetched {
+  /** The result record (`title` is not set here: see `crawler/html/page.ts`). */
   record: FetchRecord;
-  /** The decoded page when `keepHtml` was set and the page is HTML; else null. */
-  html: string | null;
-  /** The raw body when `keepAny` was set; else null. */
+  /** The kept body of the last response; null when nothing was kept. */
   body: Uint8Array | null;
 }
 
 const MiB = 1024 * 1024;
-const TITLE_PREFIX = 256 * 1024;
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** Default fetch options, as documented in `--help`. */
 export const FETCH_DEFAULTS: Required<
@@ -81,188 +93,169 @@ export const FETCH_DEFAULTS: Required<
 };
 
 /**
- * Fetches one URL and reports it. Never throws.
+ * Fetches one URL: follows its redirects, retries what is worth retrying, reads the body. Never
+ * throws (but green control flow, a kill or a `Timeout`, passes through).
  *
  * @example
  * ```ts ignore
- * import { fetchUrl } from "./fetch.ts";
- * const r = await fetchUrl("http://127.0.0.1:8000/", { timeout: 5, retries: 0 });
- * console.log(r.ok, r.status, r.bytes, r.timeMs);
+ * import { fetchBody } from "./fetch.ts";
+ * const { record, body } = await fetchBody("http://127.0.0.1:8000/", { keep: () => 1024 });
+ * console.log(record.ok, record.status, record.bytes, body?.length);
  * ```
  */
-export async function fetchUrl(url: string, options: FetchOptions = {}): Promise<FetchRecord> {
-  return (await fetchPage(url, options)).record;
-}
-
-/**
- * Like {@linkcode fetchUrl}, also returning the HTML body when `keepHtml` is set (the crawler
- * extracts links from it).
- *
- * @example
- * ```ts ignore
- * import { fetchPage } from "./fetch.ts";
- * const { record, html } = await fetchPage("http://127.0.0.1:8000/", { keepHtml: true });
- * console.log(record.title, html?.length);
- * ```
- */
-export async function fetchPage(url: string, options: FetchOptions = {}): Promise<FetchedPage> {
+export async function fetchBody(url: string, options: FetchOptions = {}): Promise<Fetched> {
   const o = settingsFor(options);
+  const started = performance.now();
+  const record = blankRecord(url);
+  // Refusals before any request: an unusable URL, a name that never resolves, the address rules.
+  const check = options.checkAddress;
+  let refused = precheck(url);
+  if (refused === null && check) {
+    const answer = check(url, false);
+    refused = answer instanceof Promise ? await answer : answer;
+  }
+  if (refused !== null) {
+    record.error = refused;
+    record.timeMs = round(performance.now() - started);
+    return { record, body: null };
+  }
   const headers = requestHeaders(options);
   const ask = options.followRedirect;
   let approved: Set<string> | undefined; // a retry follows what the first attempt was allowed to
-  const follow = ask && (async (u: string) => {
-    if (approved?.has(u)) return true;
-    if (!(await ask(u))) return false;
+  const follow: Follow | undefined = (ask || check) && (async (u: string) => {
+    if (approved?.has(u)) return null;
+    const error = check ? await check(u, true) : null;
+    if (error !== null) return error.code === "non-public-address" ? "redirect-non-public" : error;
+    const answer = ask ? await ask(u) : true;
+    if (answer !== true) return answer === false ? "redirect-refused" : answer;
     (approved ??= new Set()).add(u);
-    return true;
+    return null;
   });
-  const started = performance.now();
-  const record = blankRecord(url);
-  let html: string | null = null;
   let body: Uint8Array | null = null;
   for (let attempt = 1;; attempt++) {
     record.attempts = attempt;
-    const outcome = await attemptOnce(url, o, headers, started, follow);
-    Object.assign(record, outcome.fields);
+    const outcome = await attemptOnce(url, o, headers, started, follow, record);
     record.error = outcome.error;
-    html = outcome.html;
     body = outcome.body;
-    const retryable = outcome.retryable && attempt <= o.retries && !o.signal?.aborted;
-    if (!retryable) break;
+    if (!outcome.retry || attempt > o.retries || o.signal?.aborted) break;
     const delay = outcome.retryAfter ?? backoffDelay(o.backoff, attempt);
-    if (!(await pause(Math.min(delay, o.maxBackoff), o.blocking ?? false, o.signal))) {
+    if (!(await pause(Math.min(delay, o.maxBackoff), o.blocking, o.signal))) {
       record.error = { code: "aborted", message: "interrupted while waiting to retry" };
       break;
     }
   }
   record.ok = record.error === null;
   record.timeMs = round(performance.now() - started);
-  return { record, html, body };
+  return { record, body };
 }
 
-/** Full-jitter-free "equal jitter": half the exponential step is fixed, half random. */
-function backoffDelay(base: number, attempt: number): number {
-  const step = base * 2 ** (attempt - 1);
-  return step / 2 + Math.random() * step / 2;
+/**
+ * Asked before a redirect is followed: null follows; a reason stops there (the record stays ok),
+ * an error ends the record with it.
+ */
+type Follow = (url: string) => Promise<RedirectStop | FetchError | null>;
+
+/** Why `url` cannot be requested at all, found without a request; null when it may be. */
+function precheck(url: string): FetchError | null {
+  const parsed = URL.parse(url);
+  if (parsed === null || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+    return { code: "invalid-url", message: "not an absolute http(s) URL" };
+  }
+  if (isInvalidName(parsed.hostname)) {
+    return { code: "dns", message: `${parsed.hostname}: the invalid domain never resolves` };
+  }
+  return null;
 }
 
+/** How one attempt ended. */
 interface Outcome {
-  fields: Partial<FetchRecord>;
   error: FetchError | null;
-  retryable: boolean;
+  /** Worth another attempt. */
+  retry: boolean;
+  /** Seconds the server asked us to wait (`Retry-After`), or null. */
   retryAfter: number | null;
-  html: string | null;
   body: Uint8Array | null;
 }
 
-type Settings = typeof FETCH_DEFAULTS & Omit<FetchOptions, "followRedirect">;
+type Settings = typeof FETCH_DEFAULTS & {
+  blocking: boolean;
+  signal: AbortSignal | undefined;
+  keep: KeepBody | undefined;
+};
 
-/** One attempt: the request, its redirects and the body. */
+/** One attempt: the request, its redirects and the body; fills the record's response fields. */
 async function attemptOnce(
   url: string,
   o: Settings,
   headers: Record<string, string>,
   started: number,
-  follow: ((url: string) => Promise<boolean>) | undefined,
+  follow: Follow | undefined,
+  record: FetchRecord,
 ): Promise<Outcome> {
-  const fields: Partial<FetchRecord> = {
-    finalUrl: null,
-    status: null,
-    bytes: 0,
-    ttfbMs: null,
-    contentType: null,
-    title: null,
-    redirects: 0,
-    redirectChain: [],
-  };
-  const fail = (code: ErrorCode, message: string, retryable = false): Outcome => ({
-    fields,
-    error: { code, message: stripControl(message) },
-    retryable,
-    retryAfter: null,
-    html: null,
-    body: null,
-  });
-  const chain: string[] = [];
-  let current = url;
-  let response: UrlResponse;
+  record.finalUrl = null;
+  record.status = null;
+  record.bytes = 0;
+  record.ttfbMs = null;
+  record.contentType = null;
+  record.redirects = 0;
+  record.redirectChain = [];
+  record.location = null;
+  record.stopped = null;
+  const chain: string[] = []; // the hops so far, kept when a later request throws
+  let hop: Redirected;
   try {
-    while (true) {
-      response = await openUrl(current, {
-        method: "GET",
-        headers,
-        redirect: "manual",
-        timeout: o.timeout,
-        signal: o.signal,
-      }, o.blocking ?? false);
-      fields.ttfbMs = round(performance.now() - started);
-      fields.status = response.status;
-      fields.finalUrl = current;
-      if (!REDIRECTS.has(response.status)) break;
-      await response.cancel();
-      const location = response.headers.get("location");
-      if (!location) {
-        return fail("bad-redirect", `HTTP ${response.status} without a Location header`);
-      }
-      let next: URL;
-      try {
-        next = new URL(location, current);
-      } catch {
-        return fail("bad-redirect", `unusable Location ${JSON.stringify(location.slice(0, 200))}`);
-      }
-      if (next.protocol !== "http:" && next.protocol !== "https:") {
-        return fail("bad-redirect", `redirect to unsupported scheme ${next.protocol}`);
-      }
-      next.hash = "";
-      if (follow && !(await follow(next.href))) {
-        const type = response.headers.get("content-type");
-        fields.contentType = type === null ? null : stripControl(type);
-        return { fields, error: null, retryable: false, retryAfter: null, html: null, body: null };
-      }
-      chain.push(current);
-      fields.redirects = chain.length;
-      fields.redirectChain = [...chain];
-      if (chain.includes(next.href) || next.href === url) {
-        return fail("redirect-loop", `redirect loop back to ${next.href}`);
-      }
-      if (chain.length > o.maxRedirects) {
-        return fail("too-many-redirects", `more than ${o.maxRedirects} redirects`);
-      }
-      current = next.href;
-    }
+    hop = await followRedirects(
+      url,
+      (u) =>
+        openUrl(
+          u,
+          { method: "GET", headers, redirect: "manual", timeout: o.timeout, signal: o.signal },
+          o.blocking,
+        ),
+      {
+        maxRedirects: o.maxRedirects,
+        follow,
+        onResponse: (response, at) => {
+          record.ttfbMs = round(performance.now() - started);
+          record.status = response.status;
+          record.finalUrl = at;
+        },
+      },
+      chain,
+    );
   } catch (error) {
-    return classify(error, o, fail);
+    record.redirects = chain.length;
+    record.redirectChain = chain;
+    return classify(error, o);
   }
-  const contentType = response.headers.get("content-type");
-  fields.contentType = contentType === null ? null : stripControl(contentType);
-  const body = await readBody(response, o, contentType, fields);
-  if (body.error) return classify(body.error, o, fail);
+  record.redirects = hop.chain.length;
+  record.redirectChain = hop.chain;
+  record.location = hop.location;
+  if (hop.error) return failed(hop.error.code, hop.error.message);
+  record.contentType = hop.response.headers.get("content-type");
+  if (hop.stopped) {
+    record.stopped = hop.stopped;
+    return { error: null, retry: false, retryAfter: null, body: null };
+  }
+  const body = await readBody(hop.response, o.maxBytes, o.keep);
+  record.bytes = body.bytes;
+  if (body.error) return classify(body.error, o);
   if (body.tooLarge) {
-    return fail("too-large", `body exceeds --max-bytes ${o.maxBytes} (stopped at ${fields.bytes})`);
+    return failed("too-large", `body exceeds --max-bytes ${o.maxBytes} (stopped at ${body.bytes})`);
   }
-  // Decode an HTML page once: the title and the link extractor both read the same text.
-  const page = body.kept !== null && body.html ? decodeHtml(body.kept, contentType) : null;
-  if (page !== null) fields.title = titleFromHtml(page);
-  const status = response.status;
-  if (status >= 400) {
-    const retryable = status === 408 || status === 429 || status >= 500;
-    return {
-      fields,
-      error: { code: "http", message: `HTTP ${status}` },
-      retryable,
-      retryAfter: retryable ? parseRetryAfter(response.headers.get("retry-after")) : null,
-      html: null,
-      body: null,
-    };
-  }
+  const status = hop.response.status;
+  if (status < 400) return { error: null, retry: false, retryAfter: null, body: body.kept };
+  const retry = retryableStatus(status);
   return {
-    fields,
-    error: null,
-    retryable: false,
-    retryAfter: null,
-    html: o.keepHtml ? page : null,
-    body: o.keepAny ? body.kept : null,
+    error: { code: "http", message: `HTTP ${status}` },
+    retry,
+    retryAfter: retry ? parseRetryAfter(hop.response.headers.get("retry-after")) : null,
+    body: body.kept, // an error page still has a title
   };
+}
+
+function failed(code: ErrorCode, message: string, retry = false): Outcome {
+  return { error: { code, message }, retry, retryAfter: null, body: null };
 }
 
 /**
@@ -280,8 +273,7 @@ function settingsFor(options: FetchOptions): Settings {
     maxBackoff: options.maxBackoff ?? d.maxBackoff,
     blocking: options.blocking ?? false,
     signal: options.signal,
-    keepHtml: options.keepHtml ?? false,
-    keepAny: options.keepAny ?? false,
+    keep: options.keep,
   };
 }
 
@@ -289,7 +281,7 @@ function settingsFor(options: FetchOptions): Settings {
  * Request headers as one object (lower-case names), built once per run rather than per request:
  * cached on what they are made of (the extra-headers array and the User-Agent), since callers may
  * pass a fresh options object per URL. An object, not name/value pairs: fetch converts a record
- * more cheaply than a sequence of sequences (about 1.1 MB less garbage per 2,000 pages).
+ * more cheaply than a sequence of sequences.
  */
 const headerCache = new WeakMap<readonly [string, string][], Map<string, Record<string, string>>>();
 const NO_HEADERS: readonly [string, string][] = [];
@@ -309,100 +301,202 @@ function requestHeaders(options: FetchOptions): Record<string, string> {
   return record;
 }
 
-interface Body {
-  kept: Uint8Array | null;
-  /** The body is HTML (by Content-Type, or sniffed from its first chunk). */
-  html: boolean;
-  tooLarge: boolean;
-  error: unknown;
-}
-
 /**
- * Streams the body, counting decoded bytes; keeps a prefix for the title (or, with
- * `keepHtml`, the whole body up to `maxBytes`). Stops as soon as `maxBytes` is exceeded.
+ * Turns a thrown error into an outcome (green control flow is rethrown). Timeouts, resets,
+ * refused connections and other network failures are retried; what another attempt cannot
+ * change is not: a permission refused, a URL fetch rejects, a blocked port, a name that does
+ * not resolve, a certificate that is not valid.
  */
-async function readBody(
-  response: UrlResponse,
-  o: Settings,
-  contentType: string | null,
-  fields: Partial<FetchRecord>,
-): Promise<Body> {
-  const limit = o.keepHtml || o.keepAny ? o.maxBytes : TITLE_PREFIX;
-  const parts: Uint8Array[] = [];
-  let keptBytes = 0;
-  let html: boolean | null = null; // decided once, on the first chunk
-  let keep = false;
-  let bytes = 0;
-  try {
-    for (let chunk = await response.readChunk(); chunk; chunk = await response.readChunk()) {
-      bytes += chunk.length;
-      fields.bytes = bytes;
-      if (bytes > o.maxBytes) {
-        await response.cancel();
-        return { kept: null, html: false, tooLarge: true, error: null };
-      }
-      if (html === null) {
-        html = isHtml(contentType, chunk);
-        keep = html || o.keepAny === true;
-      }
-      if (keep && keptBytes < limit) {
-        const take = chunk.subarray(0, limit - keptBytes);
-        // A chunk kept whole is kept as is; a cut one is copied so it does not pin the rest.
-        parts.push(take.length === chunk.length ? chunk : take.slice());
-        keptBytes += take.length;
-      }
-    }
-  } catch (error) {
-    await response.cancel().catch(() => {});
-    return { kept: null, html: false, tooLarge: false, error };
-  }
-  const kept = keep ? concat(parts, keptBytes) : null;
-  return { kept, html: html === true, tooLarge: false, error: null };
-}
-
-/** Turns a thrown error into an error record: timeout, aborted or network. */
-function classify(
-  error: unknown,
-  o: Settings,
-  fail: (code: ErrorCode, message: string, retryable?: boolean) => Outcome,
-): Outcome {
-  if (o.signal?.aborted) return fail("aborted", "interrupted");
+function classify(error: unknown, o: Settings): Outcome {
+  if (o.signal?.aborted) return failed("aborted", "interrupted");
   const name = (error as Error | undefined)?.name;
   if (name === "TimeoutError") {
-    return fail("timeout", `no complete response within ${o.timeout} s`, true);
+    return failed("timeout", `no complete response within ${o.timeout} s`, true);
   }
-  if (name === "AbortError") return fail("aborted", "request aborted");
+  if (name === "AbortError") return failed("aborted", "request aborted");
   if (name === "GreenletExit" || name === "Timeout") throw error; // green control flow, not I/O
-  return fail("network", networkMessage(error), true);
+  const message = networkMessage(error);
+  if (name === "NotCapable" || name === "PermissionDenied") return failed("permission", message);
+  for (const [pattern, code] of PERMANENT) {
+    if (pattern.test(message)) return failed(code, message);
+  }
+  if (/\bdns error\b/i.test(message)) return failed("dns", message, true); // a temporary failure
+  return failed("network", message, true);
 }
+
+/** Network failures that another attempt cannot change, by the text Deno's fetch gives them. */
+const PERMANENT: [RegExp, ErrorCode][] = [
+  [/^Invalid URL\b/, "invalid-url"],
+  [/\bRequests to port \d+ are blocked\b/, "blocked-port"],
+  [/\binvalid peer certificate\b|\bcertificate (?:verify failed|has expired|is not valid)/i, "tls"],
+  [/\bdns error\b.*(?:not known|no address|NXDOMAIN|no record)/i, "dns"],
+];
 
 /** Deno's fetch errors nest causes; keep the most specific one-line reason. */
 function networkMessage(error: unknown): string {
   let message = error instanceof Error ? error.message : String(error);
   const cause = (error as { cause?: unknown } | undefined)?.cause;
   if (cause instanceof Error && cause.message) message = `${message}: ${cause.message}`;
+  message = message.replace(/^fetch failed: /, "").replace(/^Fetch failed: /, "");
   message = message.replace(/error sending request .*?\): /, "");
   return message.length > 300 ? `${message.slice(0, 297)}...` : message;
 }
 
-/**
- * `Retry-After` as seconds (delta-seconds or an HTTP date); null when absent or unusable.
- *
- * @example
- * ```ts
- * import { parseRetryAfter } from "./fetch.ts";
- * console.log(parseRetryAfter("2")); // 2
- * ```
- */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
-  if (value === null) return null;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return null;
-  return Math.max(0, (date - now) / 1000);
-}
-
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
+}
+
+// Redirects: followed by hand, so the chain is kept, loops caught and hops capped.
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** How {@linkcode followRedirects} ended. */
+type Redirected =
+  /** The last response: not a redirect, or a redirect that `follow` stopped (`stopped`). */
+  | {
+    response: UrlResponse;
+    url: string;
+    chain: string[];
+    stopped: RedirectStop | null;
+    location: string | null;
+    error?: undefined;
+  }
+  /** The chain failed: a loop, too many hops, a refused target or an unusable Location. */
+  | { error: FetchError; chain: string[]; location: string | null };
+
+/** Options of {@linkcode followRedirects}. */
+interface RedirectOptions {
+  /** Most redirects followed. */
+  maxRedirects: number;
+  /** Asked before each hop with its target; a reason stops there. Default: follow. */
+  follow?: Follow;
+  /** Hears each response as it arrives (the record's status, final URL and time to headers). */
+  onResponse?: (response: UrlResponse, url: string) => void;
+}
+
+/**
+ * Requests `url` with `open` and follows its redirects. The bodies of redirect responses are
+ * cancelled; the last response's body is left to the caller. A loop or one hop too many is an
+ * error found before `follow` is asked, so a frontier never marks as seen a target that is not
+ * requested. Throws what `open` throws; `chain` (filled as hops are followed) then tells how far
+ * it got.
+ */
+async function followRedirects(
+  url: string,
+  open: (url: string) => Promise<UrlResponse>,
+  { maxRedirects, follow, onResponse }: RedirectOptions,
+  chain: string[] = [],
+): Promise<Redirected> {
+  let current = url;
+  while (true) {
+    const response = await open(current);
+    onResponse?.(response, current);
+    if (!REDIRECTS.has(response.status)) {
+      return { response, url: current, chain, stopped: null, location: null };
+    }
+    await response.cancel();
+    const target = redirectTarget(response);
+    if (typeof target !== "string") return { error: target, chain, location: null };
+    const location = target.slice(0, 2000);
+    const next = URL.parse(target, current);
+    if (next === null) {
+      const message = `unusable Location ${JSON.stringify(target.slice(0, 200))}`;
+      return { error: badRedirect(message), chain, location };
+    }
+    next.hash = "";
+    const to = next.href;
+    if (next.protocol !== "http:" && next.protocol !== "https:") {
+      const message = `redirect to unsupported scheme ${next.protocol}`;
+      return { error: badRedirect(message), chain, location: to };
+    }
+    if (to === current || to === url || chain.includes(to)) {
+      const message = `redirect loop back to ${to}`;
+      return {
+        error: { code: "redirect-loop", message },
+        chain: [...chain, current],
+        location: to,
+      };
+    }
+    if (chain.length + 1 > maxRedirects) {
+      const message = `more than ${maxRedirects} redirects`;
+      return {
+        error: { code: "too-many-redirects", message },
+        chain: [...chain, current],
+        location: to,
+      };
+    }
+    const refused = precheck(to) ?? (follow ? await follow(to) : null);
+    if (typeof refused === "string") {
+      return { response, url: current, chain, stopped: refused, location: to };
+    }
+    if (refused !== null) return { error: refused, chain, location: to };
+    chain.push(current);
+    current = to;
+  }
+}
+
+/** The Location of a redirect response, or the error for a 3xx without one. */
+function redirectTarget(response: UrlResponse): string | FetchError {
+  const location = response.headers.get("location");
+  return location ? location : badRedirect(`HTTP ${response.status} without a Location header`);
+}
+
+function badRedirect(message: string): FetchError {
+  return { code: "bad-redirect", message };
+}
+
+// The body: streamed, counted and cut at the limit, with a prefix kept on request.
+
+/**
+ * How much of a body to keep, decided on its first chunk: 0 keeps nothing. The HTML reader
+ * keeps pages (or a prefix for the title), robots.txt keeps its file.
+ */
+export type KeepBody = (contentType: string | null, head: Uint8Array) => number;
+
+/** What {@linkcode readBody} read. */
+interface Body {
+  /** Decoded bytes received (up to the first byte past the limit). */
+  bytes: number;
+  /** The kept prefix; null when nothing was kept or no chunk arrived. */
+  kept: Uint8Array | null;
+  /** The body passed `maxBytes` and was cancelled. */
+  tooLarge: boolean;
+  /** Why the read failed (the stream's error), or null. */
+  error: unknown;
+}
+
+/**
+ * Streams `response`'s body, counting decoded bytes; keeps the prefix `keep` asks for. Never
+ * throws: a failed read comes back as `error`, with the body cancelled.
+ */
+async function readBody(
+  response: UrlResponse,
+  maxBytes: number,
+  keep?: KeepBody,
+): Promise<Body> {
+  const contentType = response.headers.get("content-type");
+  const parts: Uint8Array[] = [];
+  let limit = -1; // decided on the first chunk
+  let kept = 0;
+  let bytes = 0;
+  try {
+    for (let chunk = await response.readChunk(); chunk; chunk = await response.readChunk()) {
+      bytes += chunk.length;
+      if (bytes > maxBytes) {
+        await response.cancel();
+        return { bytes, kept: null, tooLarge: true, error: null };
+      }
+      if (limit < 0) limit = Math.min(keep?.(contentType, chunk) ?? 0, maxBytes);
+      if (kept < limit) {
+        const take = chunk.subarray(0, limit - kept);
+        // A chunk kept whole is kept as is; a cut one is copied so it does not pin the rest.
+        parts.push(take.length === chunk.length ? chunk : take.slice());
+        kept += take.length;
+      }
+    }
+  } catch (error) {
+    await response.cancel().catch(() => {});
+    return { bytes, kept: null, tooLarge: false, error };
+  }
+  return { bytes, kept: limit > 0 ? concat(parts, kept) : null, tooLarge: false, error: null };
 }

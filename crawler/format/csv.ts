@@ -2,11 +2,12 @@
  * Spreadsheet output: CSV with RFC 4180 quoting, one row per record, the {@linkcode FetchRecord}
  * fields as columns in declaration order. Rows end in LF like every other output format (the
  * CLI's line writer adds it), not RFC 4180's CRLF: RFC 4180 readers and spreadsheets accept LF.
+ * Cells that a spreadsheet would run as a formula are defused (see {@linkcode csvField}).
  * @module
  */
 
 import type { FetchRecord } from "../record.ts";
-import { sanitizeRecord } from "./sanitize.ts";
+import type { RecordFormat } from "./mod.ts";
 
 /** The columns, in {@linkcode FetchRecord} order. */
 const FIELDS = [
@@ -25,6 +26,8 @@ const FIELDS = [
   "title",
   "redirects",
   "redirectChain",
+  "location",
+  "stopped",
   "error",
   "attempts",
   "worker",
@@ -68,8 +71,7 @@ export function csvHeader(): string {
 
 /**
  * One record as a CSV row (no line terminator: the writer ends it with LF, see the module doc).
- * Strings are sanitised with `stripControl`; `error` is `code: message`; `redirectChain` is
- * joined with spaces.
+ * `error` is `code: message`; `redirectChain` is joined with spaces.
  *
  * @example
  * ```ts
@@ -79,12 +81,20 @@ export function csvHeader(): string {
  * ```
  */
 export function formatCsv(r: FetchRecord): string {
-  const clean = sanitizeRecord(r);
   return FIELDS.map((field) => {
-    if (field === "error") {
-      return csvField(clean.error && `${clean.error.code}: ${clean.error.message}`);
-    }
-    if (field === "redirectChain") return csvField(clean.redirectChain.join(" "));
-    return csvField(clean[field]);
+    if (field === "error") return csvField(r.error && `${r.error.code}: ${r.error.message}`);
+    if (field === "redirectChain") return csvField(r.redirectChain.join(" "));
+    return csvField(r[field]);
   }).join(",");
 }
+
+/**
+ * The CSV format: a header row, then one row per record.
+ *
+ * @example
+ * ```ts
+ * import { csv } from "./csv.ts";
+ * console.log(csv.header?.startsWith("url,finalUrl,")); // true
+ * ```
+ */
+export const csv: RecordFormat = { header: csvHeader(), start: () => null, record: formatCsv };

@@ -1,22 +1,23 @@
 /**
- * Machine-readable output: one JSON object per line (NDJSON).
+ * Machine-readable output: one JSON object per line (NDJSON), every {@linkcode FetchRecord} field
+ * in declaration order. `JSON.stringify` escapes C0 controls; C1 controls and bidi overrides are
+ * removed before, by the output boundary's `sanitizeRecord`.
  * @module
  */
-
-import type { FetchRecord } from "../record.ts";
-import { sanitizeRecord } from "./sanitize.ts";
+import type { RecordFormat } from "./mod.ts";
 
 /**
- * One record as a single JSON line (no trailing newline), with every {@linkcode FetchRecord} field
- * in declaration order. Strings are sanitised with `stripControl` first: `JSON.stringify` escapes
- * C0 controls, but C1 controls and bidi overrides would pass through to a terminal running `cat`.
+ * The NDJSON format.
  *
  * @example
  * ```ts
+ * import { ndjson } from "./ndjson.ts";
  * import { blankRecord } from "../record.ts";
- * formatNdjson(blankRecord("http://example.com/")); // '{"url":"http://example.com/",...}'
+ * console.log(JSON.parse(ndjson.record(blankRecord("http://127.0.0.1/"))).url); // "http://127.0.0.1/"
  * ```
  */
-export function formatNdjson(r: FetchRecord): string {
-  return JSON.stringify(sanitizeRecord(r));
-}
+export const ndjson: RecordFormat = {
+  header: null,
+  start: () => null,
+  record: (r) => JSON.stringify(r),
+};

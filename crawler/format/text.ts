@@ -1,13 +1,12 @@
 /**
  * Human-readable output, one line per event, in the spirit of the gevent urlopen examples:
  * `GET: <url>` when a fetch starts, `<n> bytes received from <url>. time: <s>` when it ends.
- * All strings from the network or the input go through {@linkcode stripControl}.
  * @module
  */
-
 import type { FetchRecord } from "../record.ts";
-import { stripControl } from "./sanitize.ts";
-import type { RunSummary } from "../report/summary.ts";
+import type { RunSummary } from "../run/stats.ts";
+import type { RecordFormat } from "./mod.ts";
+import { formatBytes } from "./units.ts";
 
 /** Milliseconds as seconds with 3 decimals: `2004` → `"2.004"`. */
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
@@ -21,7 +20,7 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
  * ```
  */
 export function formatStart(url: string): string {
-  return `GET: ${stripControl(url)}`;
+  return `GET: ${url}`;
 }
 
 /**
@@ -37,25 +36,14 @@ export function formatStart(url: string): string {
  * ```
  */
 export function formatRecord(r: FetchRecord): string {
-  const url = stripControl(r.url);
-  if (r.ok) return `${r.bytes} bytes received from ${url}. time: ${seconds(r.timeMs)}`;
-  const what = r.error
-    ? `${stripControl(r.error.code)}: ${stripControl(r.error.message)}`
-    : "failed";
+  if (r.ok) return `${r.bytes} bytes received from ${r.url}. time: ${seconds(r.timeMs)}`;
+  const what = r.error ? `${r.error.code}: ${r.error.message}` : "failed";
   const details = [
     ...(r.status === null ? [] : [`status ${r.status}`]),
     ...(r.attempts === 1 ? ["1 attempt"] : r.attempts > 1 ? [`${r.attempts} attempts`] : []),
     `time: ${seconds(r.timeMs)}`,
   ];
-  return `ERROR ${url}: ${what} (${details.join(", ")})`;
-}
-
-/** Bytes in binary units with one decimal: `1536` → `"1.5 KiB"`, `12` → `"12 B"`. */
-function human(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let i = 0;
-  for (; bytes >= 1024 && i < units.length - 1; i++) bytes /= 1024;
-  return i === 0 ? `${bytes} B` : `${bytes.toFixed(1)} ${units[i]}`;
+  return `ERROR ${r.url}: ${what} (${details.join(", ")})`;
 }
 
 /**
@@ -63,7 +51,7 @@ function human(bytes: number): string {
  *
  * @example
  * ```ts
- * import { RunStats } from "../report/summary.ts";
+ * import { RunStats } from "../run/stats.ts";
  * const stats = new RunStats();
  * console.log(formatSummary(stats.summary(1500)));
  * // URLs:          3
@@ -73,12 +61,12 @@ function human(bytes: number): string {
  * ```
  */
 export function formatSummary(s: RunSummary, extra: [string, string][] = []): string {
-  const errors = Object.entries(s.byError).map(([code, n]) => `${stripControl(code)} ${n}`);
+  const errors = Object.entries(s.byError).map(([code, n]) => `${code} ${n}`);
   const rows: [string, string][] = [
     ["URLs", `${s.urls}`],
     ["ok", `${s.ok}`],
     ["failed", `${s.failed}${errors.length ? ` (${errors.join(", ")})` : ""}`],
-    ["total bytes", `${human(s.bytes)} (${s.bytes} bytes)`],
+    ["total bytes", `${formatBytes(s.bytes)} (${s.bytes} bytes)`],
     ["wall time", `${seconds(s.wallMs)} s`],
     ["sum of times", `${seconds(s.sumTimeMs)} s`],
     ["overlap", `${s.overlap.toFixed(2)}×`],
@@ -86,8 +74,19 @@ export function formatSummary(s: RunSummary, extra: [string, string][] = []): st
     ["p50/p90/p99", `${seconds(s.p50Ms)} / ${seconds(s.p90Ms)} / ${seconds(s.p99Ms)} s`],
   ];
   const host = s.busiestHost;
-  if (host) rows.push(["busiest host", `${stripControl(host.host)} (${host.count})`]);
+  if (host) rows.push(["busiest host", `${host.host} (${host.count})`]);
   rows.push(...extra);
   // A fixed column, so that it does not move when the optional rows are absent.
   return rows.map(([label, value]) => `${label}:`.padEnd(15) + value).join("\n");
 }
+
+/**
+ * The text format: the seed's lines.
+ *
+ * @example
+ * ```ts
+ * import { text } from "./text.ts";
+ * console.log(text.start("http://127.0.0.1/")); // "GET: http://127.0.0.1/"
+ * ```
+ */
+export const text: RecordFormat = { header: null, start: formatStart, record: formatRecord };

@@ -1,9 +1,8 @@
 /**
- * The crawl frontier: a queue per host, a seen-set, and per-host politeness.
+ * The in-memory crawl frontier: a queue per host, a visited set ({@linkcode SeenStore}, in memory
+ * by default), and per-host politeness.
  *
- * Workers call `next()` and `done()` (the {@linkcode Frontier} interface) and know nothing of
- * what stands behind it, so a persistent or distributed backend can replace this in-memory
- * one. What it enforces:
+ * What it enforces:
  * - each discovered URL is queued once (canonical form; listed URLs keep the list's rule: every
  *   line is a job), breadth-first within each host;
  * - depth (`--depth`), scope (`--scope`, `--include`, `--exclude`, private addresses), and a
@@ -12,49 +11,24 @@
  *   starts of two requests (raised to the host's robots.txt `Crawl-delay`);
  * - robots.txt for discovered URLs (listed ones are fetched as the user asked).
  *
- * Memory stays proportional to the frontier: per queued URL two array slots (its string, shared
- * with the seen-set, and the {@linkcode Origin} shared by all links of its page), one string per
- * seen URL, one small
- * record per host. Finished records are never kept here.
+ * A queued URL costs two array slots (its string and the {@linkcode Origin} shared by all links
+ * of its page); finished records are never kept here.
  * @module
  */
 import { block } from "../../green/hub.ts";
 import { tryCanonicalUrl } from "../url/canonical.ts";
-import type { Frontier, Job } from "./frontier.ts";
+import type {
+  CrawlCounters,
+  CrawlingFrontier,
+  CrawlSetup,
+  Job,
+  JobResult,
+  RedirectVerdict,
+  SeenStore,
+} from "./frontier.ts";
+import { MemorySeenStore } from "./seen.ts";
+import { Memo } from "../memo.ts";
 import type { RobotsVerdict } from "../robots/cache.ts";
-import type { InScope, ScopeReason } from "../url/scope.ts";
-
-/** What the crawl frontier needs to know. */
-export interface CrawlFrontierOptions {
-  /** Largest depth fetched: listed URLs are depth 0. */
-  maxDepth: number;
-  /** Most jobs ever queued (listed URLs included); then queueing stops. */
-  maxPages: number;
-  /** Most requests in flight per host. */
-  perHost: number;
-  /** Least seconds between two request starts on one host. */
-  delay: number;
-  /** The scope check for discovered links. */
-  inScope: InScope;
-  /** robots.txt verdicts (at once when known); undefined ignores robots.txt. */
-  robots?: (url: URL) => RobotsVerdict | Promise<RobotsVerdict>;
-}
-
-/** Why discovered links were not queued, and how much was queued. */
-export interface CrawlCounters {
-  /** Jobs queued (listed URLs included). */
-  queued: number;
-  /** Links already seen (or listed). */
-  duplicate: number;
-  /** Links deeper than `maxDepth`. */
-  tooDeep: number;
-  /** Links out of scope, by reason. */
-  outOfScope: Partial<Record<ScopeReason, number>>;
-  /** Links skipped after queueing because robots.txt disallows them. */
-  robots: number;
-  /** Links dropped because `maxPages` was reached. */
-  overBudget: number;
-}
 
 /**
  * What a queued URL's job gets besides its URL: shared by all links found on one page (and one
@@ -89,15 +63,17 @@ interface Host {
  * ```ts
  * import { CrawlFrontier } from "./crawl.ts";
  * import { makeScope } from "../url/scope.ts";
- * const f = new CrawlFrontier([{ url: "http://127.0.0.1:8000/", line: 1 }], {
+ * import { blankRecord } from "../record.ts";
+ * const f = new CrawlFrontier({
+ *   seeds: [{ url: "http://127.0.0.1:8000/", line: 1 }],
  *   maxDepth: 1, maxPages: 100, perHost: 2, delay: 0, inScope: makeScope("host"),
  * });
  * const job = await f.next();
- * f.done(job!, ["http://127.0.0.1:8000/a"]);
+ * f.done(job!, { record: blankRecord(job!.url), links: ["http://127.0.0.1:8000/a"] });
  * console.log(f.counters.queued); // 2
  * ```
  */
-export class CrawlFrontier implements Frontier {
+export class CrawlFrontier implements CrawlingFrontier {
   /** Counts of what was queued and skipped, for the summary. */
   readonly counters: CrawlCounters = {
     queued: 0,
@@ -107,10 +83,16 @@ export class CrawlFrontier implements Frontier {
     robots: 0,
     overBudget: 0,
   };
-  #o: CrawlFrontierOptions;
-  #seen = new Set<string>();
+  #o: CrawlSetup;
+  #seen: SeenStore;
+  /** Links accepted by a page but not yet queued (an asynchronous store is being asked). */
+  #reserved = 0;
+  /** Resolves once the seeds are marked seen, when the store answers asynchronously. */
+  #ready: Promise<void> | undefined;
   #hosts = new Map<string, Host>();
   #hostOf = new Map<Job, Host>(); // jobs handed out and not done yet
+  /** Parsed seeds, for the scope checks of their descendants (a long seed list stays cheap). */
+  #seedUrls = new Memo(1024, (seed: string) => new URL(seed));
   #waiting = new Set<Host>(); // hosts with queued jobs, in round-robin order
   #queued = 0;
   #inFlight = 0;
@@ -118,17 +100,18 @@ export class CrawlFrontier implements Frontier {
   #finished = false;
 
   /** Queues the listed URLs (every line is a job) and marks them seen. */
-  constructor(
-    seeds: Iterable<{ url: string; line: number | null }>,
-    options: CrawlFrontierOptions,
-  ) {
-    this.#o = options;
+  constructor(setup: CrawlSetup) {
+    this.#o = setup;
+    this.#seen = setup.seen ?? new MemorySeenStore();
     const now = performance.now();
-    for (const { url, line } of seeds) {
-      this.#seen.add(tryCanonicalUrl(url) ?? url);
+    const keys: string[] = [];
+    for (const { url, line } of setup.seeds) {
+      keys.push(tryCanonicalUrl(url) ?? url);
       const origin = { line, depth: 0, parent: null, queuedAt: now, seed: url };
       this.#enqueue(url, origin, new URL(url).host);
     }
+    const marked = this.#seen.add(keys);
+    if (marked instanceof Promise) this.#ready = marked.then(() => this.#ready = undefined);
   }
 
   /** True once `maxPages` jobs were queued. */
@@ -137,10 +120,11 @@ export class CrawlFrontier implements Frontier {
   }
 
   /** Distinct URLs seen so far. */
-  get seen(): number {
-    return this.#seen.size;
+  seen(): number | Promise<number> {
+    return this.#seen.size();
   }
 
+  /** Jobs queued and not yet taken. */
   pending(): number {
     return this.#queued;
   }
@@ -215,6 +199,7 @@ export class CrawlFrontier implements Frontier {
   }
 
   async next(): Promise<Job | null> {
+    if (this.#ready) await this.#ready;
     while (true) {
       if (this.#finished) return null;
       const now = performance.now();
@@ -300,32 +285,40 @@ export class CrawlFrontier implements Frontier {
 
   /**
    * A redirect of `job` to `url`. A discovered URL's redirect is held to the rules its links
-   * are: a target out of scope (for the job's seed, private addresses included) is not followed
-   * and counted under its scope reason; one already seen (queued, fetched or reached by another
-   * redirect) is not followed and counted as a duplicate; one that robots.txt disallows is not
-   * followed and counted under robots (the target host's robots.txt is fetched if need be).
-   * Otherwise, and always for listed URLs (the user's choice), the target becomes seen and is
-   * followed.
+   * are: a target out of scope (for the job's seed) is not followed and counted under its scope
+   * reason (`redirect-out-of-scope`, or `redirect-non-public` for a private address); one
+   * already seen (queued, fetched or reached by another redirect) is not followed and counted
+   * as a duplicate (`redirect-seen`); one that robots.txt disallows is not followed and counted
+   * under robots (`redirect-disallowed`; the target host's robots.txt is fetched if need be).
+   * Otherwise, and always for listed URLs (the user's choice; the address rules still apply,
+   * in the runner), the target becomes seen and is followed.
    */
-  redirect(job: Job, url: string): boolean | Promise<boolean> {
+  redirect(job: Job, url: string): RedirectVerdict | Promise<RedirectVerdict> {
     const key = tryCanonicalUrl(url);
     if (key === null) return true;
     if (job.depth === 0) {
-      this.#seen.add(key);
-      return true;
+      const added = this.#seen.add([key]);
+      return added instanceof Promise ? added.then(() => true) : true;
     }
     const target = new URL(key);
-    const verdict = this.#o.inScope(target, new URL(job.seed));
+    const verdict = this.#o.inScope(target, this.#seedUrls.get(job.seed));
     if (!verdict.ok) {
       const c = this.counters.outOfScope;
       c[verdict.reason] = (c[verdict.reason] ?? 0) + 1;
-      return false;
+      return verdict.reason === "private-address" ? "redirect-non-public" : "redirect-out-of-scope";
     }
-    if (this.#seen.has(key)) {
+    const added = this.#seen.add([key]);
+    return added instanceof Promise
+      ? added.then(([fresh]) => this.#redirectNew(fresh, target))
+      : this.#redirectNew(added[0], target);
+  }
+
+  /** The rest of {@linkcode redirect} once the store said whether the target is new. */
+  #redirectNew(fresh: boolean, target: URL): RedirectVerdict | Promise<RedirectVerdict> {
+    if (!fresh) {
       this.counters.duplicate++;
-      return false;
+      return "redirect-seen";
     }
-    this.#seen.add(key);
     if (!this.#o.robots) return true;
     const asked = this.#o.robots(target);
     return asked instanceof Promise
@@ -333,12 +326,13 @@ export class CrawlFrontier implements Frontier {
       : this.#redirectAllowed(asked);
   }
 
-  #redirectAllowed(verdict: RobotsVerdict): boolean {
-    if (!verdict.allowed) this.counters.robots++;
-    return verdict.allowed;
+  #redirectAllowed(verdict: RobotsVerdict): RedirectVerdict {
+    if (verdict.allowed) return true;
+    this.counters.robots++;
+    return "redirect-disallowed";
   }
 
-  done(job: Job, links: readonly string[], finalUrl?: string | null): void {
+  done(job: Job, { record, links }: JobResult): void | Promise<void> {
     const host = this.#hostOf.get(job);
     if (host) {
       this.#hostOf.delete(job);
@@ -346,37 +340,69 @@ export class CrawlFrontier implements Frontier {
     }
     // Where a redirect ended counts as seen: a later link to it is not fetched again.
     // (A page that was not redirected landed on its own URL, seen since it was queued.)
+    const finalUrl = record.finalUrl;
     const landed = finalUrl && finalUrl !== job.url ? tryCanonicalUrl(finalUrl) : null;
-    if (landed) this.#seen.add(landed);
-    const depth = job.depth + 1;
-    if (links.length === 0) return;
-    if (depth > this.#o.maxDepth) {
-      this.counters.tooDeep += links.length;
-      return;
+    const marked = landed ? this.#seen.add([landed]) : null;
+    if (links.length > 0 && job.depth + 1 > this.#o.maxDepth) this.counters.tooDeep += links.length;
+    else if (links.length > 0) {
+      const known = this.#seen.has(links);
+      if (known instanceof Promise || marked instanceof Promise) {
+        return Promise.all([marked, known]).then(([, k]) => this.#follow(job, links, k));
+      }
+      return this.#follow(job, links, known);
     }
-    const seed = new URL(job.seed);
-    const now = performance.now();
-    let origin: Origin | undefined; // one for all links of this page
-    let queued = 0;
-    for (const link of links) {
-      if (this.#seen.has(link)) {
+    if (marked instanceof Promise) return marked.then(() => {});
+  }
+
+  /** Queues the links of `job`'s page that are new, in scope and within the budget. */
+  #follow(job: Job, links: readonly string[], known: boolean[]): void | Promise<void> {
+    const seed = this.#seedUrls.get(job.seed);
+    const fresh: string[] = [];
+    const hosts: string[] = [];
+    for (let i = 0; i < links.length; i++) {
+      if (known[i]) {
         this.counters.duplicate++;
         continue;
       }
-      const url = new URL(link);
+      const url = new URL(links[i]);
       const verdict = this.#o.inScope(url, seed);
       if (!verdict.ok) {
         const c = this.counters.outOfScope;
         c[verdict.reason] = (c[verdict.reason] ?? 0) + 1;
         continue;
       }
-      if (this.budgetReached) {
+      if (this.counters.queued + this.#reserved + fresh.length >= this.#o.maxPages) {
         this.counters.overBudget++;
         continue;
       }
-      this.#seen.add(link);
-      origin ??= { line: null, depth, parent: job.url, queuedAt: now, seed: job.seed };
-      this.#enqueue(link, origin, url.host);
+      fresh.push(links[i]);
+      hosts.push(url.host);
+    }
+    if (fresh.length === 0) return;
+    const added = this.#seen.add(fresh);
+    if (!(added instanceof Promise)) return this.#queueNew(job, fresh, hosts, added);
+    this.#reserved += fresh.length;
+    return added.then((a) => {
+      this.#reserved -= fresh.length;
+      this.#queueNew(job, fresh, hosts, a);
+    });
+  }
+
+  #queueNew(job: Job, fresh: string[], hosts: string[], added: boolean[]): void {
+    const origin = {
+      line: null,
+      depth: job.depth + 1,
+      parent: job.url,
+      queuedAt: performance.now(),
+      seed: job.seed,
+    }; // one for all links of this page
+    let queued = 0;
+    for (let i = 0; i < fresh.length; i++) {
+      if (!added[i]) {
+        this.counters.duplicate++; // another page queued it while the store was asked
+        continue;
+      }
+      this.#enqueue(fresh[i], origin, hosts[i]);
       queued++;
     }
     this.#wake(queued);

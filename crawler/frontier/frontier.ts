@@ -1,11 +1,14 @@
 /**
- * The frontier: where workers take their next job from.
+ * The frontier's contract: where workers take their next job and give back what they found.
  *
- * Workers only see this small interface, so the list of URLs (here), a crawl frontier with a
- * seen-set, or a persistent/distributed queue can stand behind it without touching them.
+ * Workers see only {@linkcode Frontier}, so a URL list, the in-memory crawl frontier, a durable
+ * one on disk or one shared by many processes can stand behind it without touching them. A crawl
+ * frontier keeps its visited set behind {@linkcode SeenStore}, the second replaceable part.
  * @module
  */
-import { Queue } from "../../green/queue.ts";
+import type { FetchRecord, RedirectStop } from "../record.ts";
+import type { RobotsVerdict } from "../robots/cache.ts";
+import type { InScope, ScopeReason } from "../url/scope.ts";
 
 /** One unit of work for a worker. */
 export interface Job {
@@ -17,69 +20,122 @@ export interface Job {
   depth: number;
   /** The page the URL was found on; null for listed URLs. */
   parent: string | null;
-  /** When the job was queued (`performance.now()`). */
+  /** When the job was queued (`performance.now()` of this process). */
   queuedAt: number;
   /** The listed URL this job descends from (itself for listed URLs): the scope's reference. */
   seed: string;
 }
 
+/** A frontier's answer to a redirect: `true` follows; a reason (or `false`) stops there. */
+export type RedirectVerdict = boolean | RedirectStop;
+
+/** What a worker gives back with a finished job. */
+export interface JobResult {
+  /** The job's complete record (status, error, attempts, final URL, title, links count). */
+  record: FetchRecord;
+  /** The canonical links found on the page; empty for URL lists and pages that are not HTML. */
+  links: readonly string[];
+}
+
 /**
- * A source of jobs shared by all workers.
+ * A source of jobs shared by all workers of a run.
  *
  * @example
  * ```ts
- * import { ListFrontier } from "./frontier.ts";
+ * import { ListFrontier } from "./list.ts";
  * const frontier = new ListFrontier([{ url: "http://127.0.0.1/", line: 1 }]);
- * console.log((await frontier.next())?.url); // "http://127.0.0.1/"
+ * const job = await frontier.next();
+ * console.log(job?.url, await frontier.next()); // "http://127.0.0.1/" null
  * ```
  */
 export interface Frontier {
   /** The next job, waiting (green) while more may come; null when the work is finished. */
   next(): Promise<Job | null>;
+  /** A worker finished `job`: its record, and the links found on it. */
+  done(job: Job, result: JobResult): void | Promise<void>;
   /**
-   * A worker finished `job`; `links` are the canonical URLs found on it (empty in list mode),
-   * `finalUrl` where its redirects ended.
+   * Optional: may `job`'s request follow a redirect to `url`? `true` follows. Anything else
+   * stops there, and the record keeps the target (`location`) and the reason (`stopped`): a
+   * {@linkcode RedirectStop} such as `"redirect-seen"`, `"redirect-out-of-scope"` or
+   * `"redirect-disallowed"`; plain `false` reads as `"redirect-refused"`. (A reason is a truthy
+   * string: compare the answer with `=== true`.) Asked only for targets the address rules
+   * allow, and never for a loop. Frontiers without it follow every redirect.
    */
-  done(job: Job, links: readonly string[], finalUrl?: string | null): void;
-  /** Jobs queued and not yet taken. */
-  pending(): number;
-  /**
-   * Optional: `job`'s request is redirected to `url`; false (or a promise of it) means do not
-   * follow (the target is already seen, out of scope or disallowed). Frontiers without it follow
-   * every redirect.
-   */
-  redirect?(job: Job, url: string): boolean | Promise<boolean>;
+  redirect?(job: Job, url: string): RedirectVerdict | Promise<RedirectVerdict>;
+  /** Optional: releases what the frontier holds (a database, a connection), after the run. */
+  close?(): void | Promise<void>;
 }
 
 /**
- * The URL list as a shared queue: every listed line is one job (duplicates included), as in
- * the seed where 100 copies of one URL are drained by workers.
+ * The visited set of a crawl: canonical URLs, each queued at most once. Methods take batches
+ * (a page's links) so that a store on disk or on a server answers a page in one round trip; an
+ * in-memory store answers at once, without a promise.
  *
  * @example
  * ```ts
- * import { ListFrontier } from "./frontier.ts";
- * const f = new ListFrontier([{ url: "http://127.0.0.1/a", line: 1 }]);
- * console.log(f.pending()); // 1
+ * import { MemorySeenStore } from "./seen.ts";
+ * const seen = new MemorySeenStore();
+ * seen.add(["http://127.0.0.1/a"]);
+ * console.log(seen.has(["http://127.0.0.1/a", "http://127.0.0.1/b"])); // [ true, false ]
  * ```
  */
-export class ListFrontier implements Frontier {
-  #queue = new Queue<Job>();
-
-  /** Queues every entry now. */
-  constructor(entries: Iterable<{ url: string; line: number | null }>) {
-    const now = performance.now();
-    for (const { url, line } of entries) {
-      this.#queue.putNowait({ url, line, depth: 0, parent: null, queuedAt: now, seed: url });
-    }
-  }
-
-  next(): Promise<Job | null> {
-    return Promise.resolve(this.#queue.qsize() > 0 ? this.#queue.getNowait() : null);
-  }
-
-  done(): void {}
-
-  pending(): number {
-    return this.#queue.qsize();
-  }
+export interface SeenStore {
+  /** For each URL, whether it was seen. */
+  has(urls: readonly string[]): boolean[] | Promise<boolean[]>;
+  /** Marks the URLs seen; for each, whether it was new (false: seen already, maybe meanwhile). */
+  add(urls: readonly string[]): boolean[] | Promise<boolean[]>;
+  /** How many distinct URLs were seen. */
+  size(): number | Promise<number>;
 }
+
+/** Why discovered links were not queued, and how much was queued. */
+export interface CrawlCounters {
+  /** Jobs queued (listed URLs included). */
+  queued: number;
+  /** Links already seen (or listed). */
+  duplicate: number;
+  /** Links deeper than `maxDepth`. */
+  tooDeep: number;
+  /** Links out of scope, by reason. */
+  outOfScope: Partial<Record<ScopeReason, number>>;
+  /** Links skipped after queueing because robots.txt disallows them. */
+  robots: number;
+  /** Links dropped because `maxPages` was reached. */
+  overBudget: number;
+}
+
+/** What a crawl frontier is built from: the listed URLs and the crawl's rules. */
+export interface CrawlSetup {
+  /** The listed URLs (every line is a job), depth 0. */
+  seeds: readonly { url: string; line: number | null }[];
+  /** Largest depth fetched: listed URLs are depth 0. */
+  maxDepth: number;
+  /** Most jobs ever queued (listed URLs included); then queueing stops. */
+  maxPages: number;
+  /** Most requests in flight per host. */
+  perHost: number;
+  /** Least seconds between two request starts on one host. */
+  delay: number;
+  /** The scope check for discovered links, against the seed they descend from. */
+  inScope: InScope;
+  /** robots.txt verdicts (at once when known); undefined ignores robots.txt. */
+  robots?: (url: URL) => RobotsVerdict | Promise<RobotsVerdict>;
+  /** The visited set (default: one in memory). */
+  seen?: SeenStore;
+}
+
+/** A frontier that crawls: it follows links by a {@linkcode CrawlSetup} and counts why not. */
+export interface CrawlingFrontier extends Frontier {
+  /** What was queued, and why the other links were not. */
+  readonly counters: CrawlCounters;
+  /** True once `maxPages` stopped the queueing. */
+  readonly budgetReached: boolean;
+}
+
+/**
+ * Builds the frontier of a crawl from its setup: `crawl()` uses the in-memory one unless given
+ * another (a durable or a shared one).
+ */
+export type CrawlFrontierFactory = (
+  setup: CrawlSetup,
+) => CrawlingFrontier | Promise<CrawlingFrontier>;

@@ -9,7 +9,6 @@
 import { decodeHTML } from "npm:entities@8.1.0/decode";
 import { decodeHtml } from "./charset.ts";
 import { detach } from "./detach.ts";
-import { stripControl } from "../format/sanitize.ts";
 
 /** Longest title returned, in code points. */
 const MAX_TITLE = 300;
@@ -87,8 +86,8 @@ function findTitle(html: string): string | null {
 
 /**
  * The page title as a browser would show it: decoded with the page's charset, entities resolved,
- * controls and escape sequences removed (see {@linkcode stripControl}), whitespace collapsed, at
- * most 300 code points. Null when the body is not HTML; `""` when the HTML has no (or an empty)
+ * whitespace collapsed, at most 300 code points (control characters stay: outputs remove them,
+ * once, with `sanitizeRecord`). Null when the body is not HTML; `""` when the HTML has no (or an empty)
  * title, as `document.title` would be. Pass a prefix of the body (256 KiB is enough).
  *
  * @example
@@ -116,7 +115,7 @@ export function titleFromHtml(html: string): string {
   const raw = findTitle(html);
   if (raw === null) return "";
   // A copy: an unchanged title is a view of the whole page (see detach), and records are kept.
-  const title = detach(stripControl(decodeHTML(raw)));
+  const title = detach(decodeHTML(raw).replace(/\s+/g, " ").trim());
   const points = Array.from(title);
   return points.length <= MAX_TITLE ? title : points.slice(0, MAX_TITLE).join("").trimEnd();
 }

@@ -8,11 +8,12 @@ import {
   fetchAll,
   type Mode,
   MODES,
+  type RecordSink,
   type RunInput,
   type RunOptions,
   workersFor,
 } from "../run/runner.ts";
-import { RunStats, type RunSummary } from "../report/summary.ts";
+import { RunStats, type RunSummary } from "../run/stats.ts";
 
 /** One mode's outcome. */
 export interface ModeResult {
@@ -44,11 +45,20 @@ export interface CompareOptions extends RunOptions {
   keepRecords?: boolean;
   /** Called before each run starts, with its label (here the mode). */
   onRun?: (label: string) => void;
+  /** Sees every run's jobs and records as they happen (the CLI's status line). */
+  watch?: RecordSink;
 }
 
 /**
  * Runs `items` once with `options`, timing the whole run; returns its summary and, when `keep`,
- * its records. The building block of {@linkcode compare} and the concurrency sweep.
+ * its records (`watch` sees them as they come). The building block of {@linkcode compare} and the
+ * concurrency sweep.
+ *
+ * @param items The URL list.
+ * @param options Run options.
+ * @param keep Keep the records in the result.
+ * @param watch Sees the jobs and records as they happen.
+ * @returns The run's summary and (when kept) its records.
  *
  * @example
  * ```ts ignore
@@ -61,20 +71,29 @@ export async function measure(
   items: RunInput,
   options: RunOptions,
   keep = true,
+  watch?: RecordSink,
 ): Promise<{ summary: RunSummary; records: FetchRecord[] }> {
   const stats = new RunStats();
   const records: FetchRecord[] = [];
   const started = performance.now();
-  for await (const r of fetchAll(items, options)) {
-    stats.add(r);
-    if (keep) records.push(r);
-  }
+  await fetchAll(items, options).pipeTo({
+    start: watch?.start && ((job, worker) => watch.start!(job, worker)),
+    record(r) {
+      stats.add(r);
+      if (keep) records.push(r);
+      watch?.record(r);
+    },
+  });
   return { summary: stats.summary(performance.now() - started), records };
 }
 
 /**
  * Runs `input` once per mode (default: sequential, blocking, concurrent) with the same
  * options and returns each run's summary and records.
+ *
+ * @param input The URL list.
+ * @param options Run options, the modes, whether to keep records, and hooks.
+ * @returns One result per mode, in the order run.
  *
  * @example
  * ```ts ignore
@@ -98,6 +117,7 @@ export async function compare(
       items,
       { ...options, mode },
       options.keepRecords ?? true,
+      options.watch,
     );
     const base = results[0]?.summary.wallMs ?? summary.wallMs;
     results.push({
@@ -113,6 +133,9 @@ export async function compare(
 
 /**
  * The comparison as an aligned text table.
+ *
+ * @param results What `compare` returned.
+ * @returns The table, one row per mode, without a final newline.
  *
  * @example
  * ```ts ignore

@@ -6,7 +6,7 @@
 
 import type { FetchRecord } from "../record.ts";
 import { cleanText } from "./escape.ts";
-import { outcomeOf, OUTCOMES, speedups } from "./stats.ts";
+import { type Outcome, outcomeOf, OUTCOMES, speedups } from "./stats.ts";
 import type { ReportRun } from "./types.ts";
 
 /**
@@ -74,11 +74,25 @@ export interface PackedReport {
   /** End of the shared time axis (ms): the latest end or wall time over all runs. */
   tMax: number;
   /** Outcome names, in the order outcome indexes refer to. */
-  outcomes: readonly string[];
+  outcomes: readonly Outcome[];
   /** Shared string table. */
   strings: string[];
   /** The runs, in the order given. */
   runs: PackedRun[];
+}
+
+/** Colours the page draws with: a `solid` and a `light` tint per outcome, and worker stripes. */
+export interface PackedTheme {
+  /** Colours per outcome name. */
+  outcomes: Readonly<Record<Outcome, { readonly solid: string; readonly light: string }>>;
+  /** Worker stripe colours, cycled by worker index. */
+  workers: readonly string[];
+}
+
+/** What the page's script reads: the packed runs plus the theme. */
+export interface PageData extends PackedReport {
+  /** Colours. */
+  theme: PackedTheme;
 }
 
 const round1 = (x: number): number => (Number.isFinite(x) ? Math.round(x * 10) / 10 : 0);

@@ -6,7 +6,7 @@
  */
 
 import type { FetchRecord } from "../record.ts";
-import { percentile, RunStats, type RunSummary } from "./summary.ts";
+import { percentile, RunStats, type RunSummary } from "../run/stats.ts";
 import type { ReportRun, SweepPoint } from "./types.ts";
 
 /** How a record ended, as the report colours it. */
@@ -59,6 +59,11 @@ export interface ReportSummary extends RunSummary {
 /**
  * Summarises one run: the {@linkcode RunStats} totals, percentiles of time per URL, throughput
  * and busiest host, plus outcome classes, median TTFB, workers and, for crawls, pages per depth.
+ * The totals are `run.summary` when the run carries one (computed while it ran); otherwise a
+ * `RunStats` is built over `run.records`.
+ *
+ * @param run The run: its records, wall time and, optionally, its summary.
+ * @returns The numbers of the run's summary panel.
  *
  * @example
  * ```ts
@@ -69,7 +74,7 @@ export interface ReportSummary extends RunSummary {
  * ```
  */
 export function summarizeRun(run: ReportRun): ReportSummary {
-  const stats = new RunStats();
+  const stats = run.summary ? null : new RunStats();
   const counts = { ok: 0, http: 0, network: 0, timeout: 0 };
   const depths = new Map<number, number>();
   const ttfbs: number[] = [];
@@ -77,7 +82,7 @@ export function summarizeRun(run: ReportRun): ReportSummary {
   let timed = 0;
   let crawl = false;
   for (const r of run.records) {
-    stats.add(r);
+    stats?.add(r);
     counts[outcomeOf(r)]++;
     if (r.attempts > 0) timed++;
     if (r.ttfbMs !== null) ttfbs.push(r.ttfbMs);
@@ -86,7 +91,7 @@ export function summarizeRun(run: ReportRun): ReportSummary {
     depths.set(r.depth, (depths.get(r.depth) ?? 0) + 1);
   }
   return {
-    ...stats.summary(run.wallMs),
+    ...(run.summary ?? stats!.summary(run.wallMs)),
     http: counts.http,
     network: counts.network,
     timeout: counts.timeout,

@@ -1,9 +1,10 @@
 /**
- * Input types of the HTML waterfall report ({@linkcode renderReport} in `crawler/report_html.ts`).
+ * Input types of the HTML waterfall report (`renderReport` in `render.ts`).
  * @module
  */
 
 import type { FetchRecord } from "../record.ts";
+import type { RunSummary } from "../run/stats.ts";
 
 /**
  * One run of the crawler: its records and how it was run.
@@ -12,6 +13,7 @@ import type { FetchRecord } from "../record.ts";
  * ```ts
  * import type { ReportRun } from "./types.ts";
  * const run: ReportRun = { label: "concurrent", concurrency: 8, wallMs: 312, records: [] };
+ * if (run.records.length !== 0) throw new Error("no records yet");
  * ```
  */
 export interface ReportRun {
@@ -23,6 +25,12 @@ export interface ReportRun {
   wallMs: number;
   /** One record per URL (and per crawled page). */
   records: FetchRecord[];
+  /**
+   * The run's totals as a {@linkcode RunStats} computed them while the run streamed its records
+   * (the CLI's summary). When given, the report shows these instead of recomputing them from
+   * `records`, and derives only its own extras (outcome classes, TTFB, workers, depths) there.
+   */
+  summary?: RunSummary;
 }
 
 /**
@@ -31,7 +39,8 @@ export interface ReportRun {
  * @example
  * ```ts
  * import type { SweepPoint } from "./types.ts";
- * const point: SweepPoint = { concurrency: 8, wallMs: 240, rps: 41.6 };
+ * const point: SweepPoint = { concurrency: 8, wallMs: 240, rps: 10 / 0.24 };
+ * if (Math.round(point.rps) !== 42) throw new Error("10 records in 240 ms");
  * ```
  */
 export interface SweepPoint {
@@ -54,6 +63,7 @@ export interface SweepPoint {
  *   generatedAt: new Date("2025-01-01T00:00:00Z"),
  *   sweep: [{ concurrency: 1, wallMs: 900, rps: 11 }, { concurrency: 8, wallMs: 130, rps: 77 }],
  * };
+ * if (options.sweep?.length !== 2) throw new Error("two sweep points");
  * ```
  */
 export interface ReportOptions {

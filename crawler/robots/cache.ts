@@ -3,7 +3,8 @@
  * for the run, and turned into a verdict per URL.
  * @module
  */
-import { type FetchOptions, fetchPage } from "../fetch/fetch.ts";
+import { fetchBody, type FetchOptions } from "../fetch/fetch.ts";
+import type { FetchError } from "../record.ts";
 import {
   ALLOW_ALL,
   DISALLOW_ALL,
@@ -37,25 +38,29 @@ export class RobotsCache {
   #options: FetchOptions;
   #agent: string;
   #onUnavailable: (host: string, why: string) => void;
+  #guard: ((url: URL) => FetchError | null | Promise<FetchError | null>) | undefined;
 
   /**
    * `agent` is matched against robots.txt groups; `onUnavailable` hears about hosts whose
-   * robots.txt failed with 5xx or no answer (they are disallowed for the run).
+   * robots.txt failed with 5xx or no answer (they are disallowed for the run). The robots.txt
+   * of a host that `guard` refuses (the address rules) is never requested: its URLs are allowed
+   * here, and each gets the guard's refusal as its record when the fetcher asks the same guard.
    */
   constructor(
     options: FetchOptions,
     agent: string,
     onUnavailable: (host: string, why: string) => void = () => {},
+    guard?: (url: URL) => FetchError | null | Promise<FetchError | null>,
   ) {
     this.#options = {
       ...options,
-      keepAny: true,
-      keepHtml: false,
+      keep: () => ROBOTS_MAX_BYTES,
       maxBytes: ROBOTS_MAX_BYTES,
       retries: 1,
     };
     this.#agent = agent;
     this.#onUnavailable = onUnavailable;
+    this.#guard = guard;
   }
 
   /**
@@ -79,8 +84,9 @@ export class RobotsCache {
   }
 
   async #load(url: URL): Promise<Robots> {
+    if (this.#guard && (await this.#guard(url)) !== null) return ALLOW_ALL;
     const robotsUrl = `${url.protocol}//${url.host}/robots.txt`;
-    const { record, body } = await fetchPage(robotsUrl, this.#options);
+    const { record, body } = await fetchBody(robotsUrl, this.#options);
     const status = record.error?.code === "http" || record.ok ? record.status : null;
     const policy = robotsForStatus(status);
     if (policy === "parse") return parseRobots(new TextDecoder().decode(body ?? new Uint8Array()));

@@ -3,21 +3,39 @@
  * shared frontier, and every HTML page they fetch feeds its links back into it.
  * @module
  */
-import { type CrawlCounters, CrawlFrontier } from "../frontier/crawl.ts";
-import type { HtmlDocument } from "../html/document.ts";
-import { extractLinks, linksFromDocument } from "../html/links.ts";
+import { CrawlFrontier } from "../frontier/crawl.ts";
+import type {
+  CrawlCounters,
+  CrawlFrontierFactory,
+  CrawlingFrontier,
+  SeenStore,
+} from "../frontier/frontier.ts";
+import { extractLinks } from "../html/links.ts";
 import type { FetchRecord } from "../record.ts";
 import { RobotsCache } from "../robots/cache.ts";
-import { runFrontier, type RunInput, type RunOptions, splitInput } from "./runner.ts";
-import { type InScope, loadScope, type ScopeMode } from "../url/scope.ts";
-import { VERSION } from "../fetch/fetch.ts";
+import { loadScope, type ScopeMode } from "../url/scope.ts";
+import { bareHost } from "../url/address.ts";
+import { VERSION } from "../version.ts";
+import {
+  addressRules,
+  type Run,
+  runFrontier,
+  type RunInput,
+  runOf,
+  type RunOptions,
+  splitInput,
+} from "./runner.ts";
 
 /** A fetched HTML page, as the `onPage` hook sees it. */
 export interface Page {
   /** The page's record (still being filled: `links` is set after the hook). */
   record: FetchRecord;
-  /** The parsed document: a standard DOM (`querySelectorAll`, `getAttribute`, `textContent`). */
-  document: HtmlDocument;
+  /**
+   * The page, decoded with its charset. For a standard DOM (`querySelectorAll`, `getAttribute`,
+   * `textContent`), pass it to `parseDocument` from greencrawl's `./dom` entry, which loads the
+   * DOM packages only for those who import it.
+   */
+  html: string;
   /** The canonical links that will be considered for the frontier. */
   links: readonly string[];
 }
@@ -40,12 +58,14 @@ export interface CrawlOptions extends RunOptions {
   delay?: number;
   /** Fetch discovered URLs even where robots.txt disallows them. Default false. */
   ignoreRobots?: boolean;
-  /** With scope `any`, also follow links to loopback/private/metadata addresses. Default false. */
-  allowPrivate?: boolean;
-  /** Receives every fetched HTML page with its parsed document (for scraping). */
+  /** Receives every fetched HTML page (for scraping). */
   onPage?: (page: Page) => void | Promise<void>;
   /** Hears about notable events (a host whose robots.txt failed is skipped for the run). */
   onWarning?: (message: string) => void;
+  /** The visited set of the default, in-memory frontier (default: in memory too). */
+  seen?: SeenStore;
+  /** Builds the frontier from the crawl's setup (default: the in-memory `CrawlFrontier`). */
+  frontier?: CrawlFrontierFactory;
 }
 
 /** Defaults of the crawl options. */
@@ -58,7 +78,8 @@ export const CRAWL_DEFAULTS = {
 } as const;
 
 /**
- * A running crawl: iterate it for the records; `counters` tells what was queued and skipped.
+ * A crawl, not started until used: iterate it (or `pipeTo` a sink) for the records; `counters`
+ * tells what was queued and skipped.
  *
  * @example
  * ```ts ignore
@@ -68,81 +89,89 @@ export const CRAWL_DEFAULTS = {
  * console.log(run.counters.queued, run.budgetReached);
  * ```
  */
-export interface CrawlRun extends AsyncIterable<FetchRecord> {
-  /** What the frontier queued and why it skipped the rest. */
+export interface CrawlRun extends Run {
+  /** What the frontier queued and why it skipped the rest (all zero before the crawl starts). */
   readonly counters: CrawlCounters;
   /** True when `maxPages` stopped the queueing. */
   readonly budgetReached: boolean;
 }
 
 /**
- * Crawls from the listed URLs: yields one record per fetched page (and per invalid input
- * line), in completion order. Records are streamed, never kept.
+ * Crawls from the listed URLs: one record per fetched page (and per invalid input line), in
+ * completion order. Records are streamed, never kept.
+ *
+ * @param seeds The listed URLs (depth 0), or parsed list entries.
+ * @param options The list options plus depth, scope, politeness, hooks and the frontier to use.
+ * @returns The crawl: iterate it, or `pipeTo` a sink; `counters` tells what was skipped.
  *
  * @example
  * ```ts ignore
  * import { crawl } from "./crawl.ts";
- * const titles: string[] = [];
+ * const sizes: number[] = [];
  * for await (const r of crawl(["http://127.0.0.1:8000/"], {
  *   depth: 1,
- *   onPage: ({ document }) => void titles.push(document.querySelector("h1")?.textContent ?? ""),
+ *   onPage: ({ html }) => void sizes.push(html.length),
  * })) console.log(r.url);
  * ```
  */
 export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
   const o = { ...CRAWL_DEFAULTS, ...options };
-  const { valid, invalid } = splitInput(seeds);
   const agent = (o.userAgent ?? `greencrawl/${VERSION}`).split("/")[0];
+  // Scope "any" holds discovered URLs to the address rules too (their robots.txt included);
+  // otherwise the scope keeps them on the seed's host or domain, and only redirects are checked.
+  const addresses = addressRules(o, o.scope === "any");
+  const { valid, invalid } = splitInput(seeds);
+  const listed = new Set(valid.map(({ url }) => bareHost(new URL(url).hostname)));
+  const guard = addresses?.links
+    ? (url: URL) => listed.has(bareHost(url.hostname)) ? null : addresses.guard.check(url)
+    : undefined;
   const robots = o.ignoreRobots ? undefined : new RobotsCache(
     o,
     agent,
     (host, why) =>
       o.onWarning?.(`robots.txt of ${host} unavailable (${why}): host skipped for this run`),
+    guard,
   );
-  // Loaded when the crawl starts (mode "domain" imports the Public Suffix List then); links are
-  // only judged once a page is fetched, so it is always there by the time it is asked.
-  let inScope: InScope | undefined;
-  const frontier = new CrawlFrontier(valid, {
-    maxDepth: o.depth,
-    maxPages: o.maxPages,
-    perHost: o.perHost,
-    delay: o.delay,
-    inScope: (link, seed) => inScope!(link, seed),
-    robots: robots ? (url) => robots.check(url) : undefined,
-  });
   // Without a hook, links come back at once: no async step (and no promise) per page.
-  const extract = (record: FetchRecord, text: string) =>
-    o.onPage ? withHook(record, text, o.onPage) : extractLinks(text, record.finalUrl ?? record.url);
+  const onPage = o.onPage;
+  const extract = (record: FetchRecord, html: string) => {
+    const links = extractLinks(html, record.finalUrl ?? record.url);
+    if (!onPage) return links;
+    const hooked = onPage({ record, html, links });
+    return hooked instanceof Promise ? hooked.then(() => links) : links;
+  };
+  let frontier: CrawlingFrontier | undefined;
+  const idle = emptyCounters();
   return {
-    counters: frontier.counters,
+    get counters() {
+      return frontier?.counters ?? idle;
+    },
     get budgetReached() {
-      return frontier.budgetReached;
+      return frontier?.budgetReached ?? false;
     },
-    [Symbol.asyncIterator]() {
-      return runFrontier(frontier, o, {
-        extract,
-        first: invalid,
-        ready: async () => {
-          inScope ??= await loadScope(o.scope, {
-            include: o.include,
-            exclude: o.exclude,
-            allowPrivate: o.allowPrivate,
-          });
-        },
+    ...runOf(async (sink) => {
+      // Loaded when the crawl starts: mode "domain" imports the Public Suffix List.
+      const inScope = await loadScope(o.scope, {
+        include: o.include,
+        exclude: o.exclude,
+        allowPrivate: o.allowPrivate,
       });
-    },
+      const setup = {
+        seeds: valid,
+        maxDepth: o.depth,
+        maxPages: o.maxPages,
+        perHost: o.perHost,
+        delay: o.delay,
+        inScope,
+        robots: robots ? (url: URL) => robots.check(url) : undefined,
+        seen: o.seen,
+      };
+      frontier = o.frontier ? await o.frontier(setup) : new CrawlFrontier(setup);
+      await runFrontier(frontier, sink, o, { extract, first: invalid, addresses });
+    }),
   };
 }
 
-/** The links of a page whose `onPage` hook gets the parsed document (loaded on first use). */
-async function withHook(
-  record: FetchRecord,
-  text: string,
-  onPage: (page: Page) => void | Promise<void>,
-): Promise<readonly string[]> {
-  const { parseDocument } = await import("../html/document.ts"); // only crawls with a hook pay for it
-  const document = parseDocument(text);
-  const links = linksFromDocument(document, record.finalUrl ?? record.url);
-  await onPage({ record, document, links });
-  return links;
+function emptyCounters(): CrawlCounters {
+  return { queued: 0, duplicate: 0, tooDeep: 0, outOfScope: {}, robots: 0, overBudget: 0 };
 }

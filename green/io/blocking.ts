@@ -1,44 +1,16 @@
 /**
- * Truly blocking versus yielding HTTP and sleep: the two sides of gevent's monkey-patching.
+ * Truly blocking HTTP and sleep, like gevent's unpatched `urlopen` and `time.sleep`.
+ * {@linkcode openUrlBlocking} hands the exchange to a helper thread (`blocking_channel.ts`) and
+ * freezes the calling thread with `Atomics.wait` until the headers are there, and again for every
+ * `readChunk()`: no timer, other task or I/O callback runs meanwhile. {@linkcode blockingSleep}
+ * freezes the thread the same way. The yielding counterpart is `openUrlAsync` (`open_async.ts`);
+ * both take the same `OpenOptions`, give the same `UrlResponse` and fail alike (`url_response.ts`).
  *
- * In gevent, unpatched `time.sleep` and `urllib.urlopen` block the whole thread: the event loop
- * freezes and no other greenlet runs. After `monkey.patch_all()` they yield instead. greencrawl
- * reproduces both for real:
- *
- * - `openUrlAsync` (in `open_async.ts`) is plain `fetch()` with a streaming body: it yields, like
- *   patched `urlopen`.
- * - {@linkcode openUrlBlocking} (here) hands the exchange to a helper thread and freezes the
- *   calling thread with `Atomics.wait` until the answer is there: no timer, no other task, no I/O
- *   callback runs meanwhile, like unpatched `urlopen`. Every `readChunk()` blocks the same way.
- *   The helper thread, the shared buffer and the deadlines are in `blocking_channel.ts`; the
- *   helper's own code is in `blocking_worker_source.ts`.
- * - {@linkcode blockingSleep} (here) freezes the thread with `Atomics.wait` on a private buffer,
- *   like unpatched `time.sleep`.
- *
- * Both HTTP modes take the same `OpenOptions`, give the same `UrlResponse` and fail the same way
- * (see `url_response.ts`).
- *
- * ## One blocking call at a time, several open bodies
- *
- * The thread is frozen during a blocking call, so only one call (an open or a chunk read) is ever
- * in flight. Open *bodies*, however, can be several: calling `openUrlBlocking` again while an
- * earlier response's body is unread neither cancels nor drains the earlier one, and does not
- * reject. Each open response keeps its own connection in the worker, exactly as each unpatched
- * `urlopen()` keeps its own socket, and its body can be read later. This is what the classic
- * gevent demo needs: tasks that `await openUrlBlocking(u)` and then `await resp.read()` yield
- * between the two calls, so the next task opens its URL before the first body is read.
- * (Cancelling the earlier body, or rejecting the new call, was considered and rejected: both
- * break that pattern, and draining would buffer bodies nobody may want.) The worker holds at most
- * about one chunk per open body; the rest waits in the connection. Read each body to the end or
- * `cancel()` it to release its connection promptly; a response object that is garbage-collected
- * with its body unfinished is cancelled then (FinalizationRegistry), like a socket closed by GC.
- *
- * ## Pitfall: a server in the same thread
- *
- * A blocking request to a server whose handlers run on the same (frozen) thread, such as a
- * `Deno.serve` started by the same script, cannot be answered until the call gives up: it
- * deadlocks until its timeout, just as an unpatched `urlopen` against a gevent server in the same
- * process would. Run such a server in a worker or another process.
+ * Several responses can be open at once, each with its own connection, like sockets; read each
+ * body to the end or `cancel()` it (one garbage-collected unfinished is cancelled then). A blocking
+ * request to a server whose handlers run on the same thread (a `Deno.serve` in the same script)
+ * cannot be answered and waits out its timeout, as unpatched `urlopen` against a gevent server in
+ * the same process would; run such a server in a worker or another process.
  *
  * @example The contrast
  * ```ts ignore
@@ -115,7 +87,8 @@ class BlockingUrlResponse implements UrlResponse {
     this.status = head.status;
     this.url = head.url;
     this.headers = new Headers(head.headers);
-    this.#buffered = initial.length > 0 ? initial : null;
+    // The first body bytes share a frame with the head: copied, so the chunk owns its buffer.
+    this.#buffered = initial.length > 0 ? initial.slice() : null;
     this.#state = ended ? "received" : "open";
     if (this.#state === "open") unfinished.register(this, id, this);
   }

@@ -1,52 +1,12 @@
 /**
- * The main thread's side of the blocking opener's link to its helper thread: one lazily created
- * worker, one SharedArrayBuffer, and the frames that cross it ({@linkcode Channel}). The protocol
- * itself and the worker's side are in `blocking_worker_source.ts`; the opener that uses this
- * channel is `openUrlBlocking` in `blocking.ts`.
- *
- * ## The worker: why `node:worker_threads` with `eval` source
- *
- * One long-lived worker is created lazily on the first blocking call and reused for every later
- * one (starting a worker per call would cost milliseconds). Two options were measured on Deno
- * 2.9.6:
- *
- * - a Deno `Worker` from a Blob URL: about 20-35 µs per main→worker→main round trip, but a live
- *   Deno worker keeps the process running (a script that had used it did not exit until killed),
- *   so it would have to be terminated after an idle timer, delaying exit by that idle time;
- * - a `node:worker_threads` `Worker` with `eval: true` and `.unref()`: the same round trip cost
- *   (about 20 µs), and the process exits as soon as the main program is done, even with the
- *   worker idle.
- *
- * The second is used. Its source is a string (see `blocking_worker_source.ts`), so it needs no
- * read permission and works when greencrawl is imported from an `http:` URL; the worker inherits
- * the process's permissions, so `--allow-net=127.0.0.1` is all it needs to reach a local server.
- *
- * ## Transfer
- *
- * One SharedArrayBuffer (a 64-byte control area plus a 64 KiB data area) carries the worker's
- * answers; commands travel by `postMessage`. Bodies are pulled one chunk at a time (the worker
- * reads one chunk ahead), so a body of any size passes through a 64 KiB window and is never
- * buffered whole. `cancel()` tells the worker to abort the fetch and cancel the body reader.
- *
- * Each main→worker→main round trip costs two thread wake-ups, so frames are coalesced: the
- * answer to an open carries the headers plus whatever body is already there, flagged when that
- * is the whole body. A small page thus costs one round trip; `readChunk()` then returns the
- * buffered bytes and the end without asking the worker again. Measured on the project's shared,
- * busy 2-core machine, 200 sequential requests for a 10 KB page from a local server (medians of
- * 5 runs): with an instant endpoint about 250-360 µs per async request and 140-220 µs more per
- * blocking one (blocking/async 1.4-1.7); with a 5 ms endpoint 1.08; with a 20 ms endpoint
- * 1.02-1.04. The extra is the two thread wake-ups, which grow when threads slept longer. Spinning
- * before `Atomics.wait` was tried and made it slower on 2 cores.
- *
- * ## Deadlines
- *
- * The frozen main thread cannot run timers, so `timeout` is enforced with the timeout argument of
- * `Atomics.wait`: the deadline covers the whole exchange (headers and body). When it passes, the
- * worker is told to abort and the call rejects with the `TimeoutError`. The worker acknowledges
- * every cancellation; if it ever failed to within a few seconds, it would be terminated and a new
- * one created on the next call, so nothing hangs forever once a timeout is set. Without a
- * timeout, a blocking call waits as long as the server does (as `urlopen` without a timeout does).
- *
+ * The main thread's side of the blocking opener's link to its helper thread ({@linkcode Channel}):
+ * one `node:worker_threads` worker, created on the first blocking call, reused, started from
+ * source text and unref'd (it never keeps the process alive); one SharedArrayBuffer (a 64-byte
+ * control area and a 64 KiB data window) through which its answers come, one chunk of a body at a
+ * time; and the deadline of each call, enforced with `Atomics.wait`'s timeout because the frozen
+ * thread runs no timers. A worker that fails to acknowledge a cancellation is replaced. The
+ * protocol and the worker's side are in `blocking_worker_source.ts`, the opener in `blocking.ts`;
+ * the measurements behind this design are in `docs/decisions.md`.
  * @module
  */
 

@@ -1,44 +1,22 @@
 /**
- * The worker half of `green/blocking_channel.ts`: the code that performs HTTP exchanges with
- * `fetch()` on a helper thread while the main thread is frozen in `Atomics.wait`.
+ * The worker half of `blocking_channel.ts`: the code that performs HTTP exchanges with `fetch()` on
+ * a helper thread while the main thread is frozen in `Atomics.wait`. It is an ordinary typed
+ * function ({@linkcode blockingWorkerMain}) shipped as its source text
+ * ({@linkcode BLOCKING_WORKER_SOURCE}, from `Function.prototype.toString()`), so the worker starts
+ * from `eval` source: no file is read, and it works when greencrawl is imported from a URL. The
+ * function must therefore be self-contained: its parameters and globals only.
  *
- * The worker is written as an ordinary, type-checked function ({@linkcode blockingWorkerMain}) and
- * shipped as source text ({@linkcode BLOCKING_WORKER_SOURCE}, built with
- * `Function.prototype.toString()`), so that it can be started with `node:worker_threads`' `eval`
- * option: no file has to be read (no `--allow-read`), and it works the same when greencrawl itself
- * is imported from an `http:` URL. For that reason the function must be self-contained: it may
- * only use its parameters and globals, never anything else from this module.
- *
- * Protocol (main thread = "main", helper thread = "worker"):
- *
- * - main → worker: structured-clone messages ({@linkcode WorkerCommand}) via `postMessage`.
- *   Message delivery to the worker does not need the main thread's event loop, so it works while
- *   main is frozen.
- * - worker → main: frames written into one shared buffer ({@linkcode LAYOUT}). The worker writes a
- *   frame (id, kind, length, payload), sets `STATE` to 1 and notifies; main copies it out, sets
- *   `STATE` back to 0 and notifies. There is at most one frame in the buffer at a time.
- * - Every command but `drop` is answered by exactly one frame: `open` → HEAD or ERROR; `read` →
- *   CHUNK or ERROR; `more` → the next part of a HEAD/ERROR frame too large for the buffer;
- *   `cancel` → ACK (always, even for an id the worker no longer knows). `drop` cancels without an
- *   answer; main sends it when a response object was garbage-collected with its body unfinished,
- *   at a moment when it is not waiting for anything.
- * - Several operations can be open at once (one per response whose body main has not finished),
- *   like several sockets: main can open a URL, yield, open another, and read both bodies later.
- *   Only one command is ever outstanding, because main is frozen until it is answered.
- * - Main waits for the answer with `Atomics.wait`. When its deadline passes it sends `cancel` and
- *   drains frames until the ACK, so an answer that was already on its way cannot be mistaken for
- *   the answer to a later command. Frames carry the command's id, and main drops stale ones.
- * - Bodies are pulled chunk by chunk. For each open operation the worker reads one chunk ahead of
- *   main (so the next chunk is usually ready when main asks), keeps the unsent rest of a chunk
- *   larger than the buffer, and holds nothing else: a 20 MB body never sits in the worker as a
- *   whole; the rest waits in the connection (TCP flow control), as it would for a socket.
- * - Frames are coalesced to save round trips, each of which costs two thread wake-ups: a HEAD
- *   frame carries the body bytes that are already there when the headers arrive, and a CHUNK
- *   frame carries every chunk that is already there (up to the buffer size); either is flagged
- *   `END` when the body is known to be complete. Whether a read is "already there" is probed by
- *   racing it against a few microtask turns: fetch resolves reads of buffered data that fast. A
- *   small response therefore costs a single round trip: headers, body and end in one frame.
- *
+ * The protocol: main sends {@linkcode WorkerCommand}s by `postMessage` (delivered while main is
+ * frozen); the worker answers in frames written into the shared buffer ({@linkcode LAYOUT}), one
+ * at a time: it writes id, kind, length and payload, sets `STATE` to 1 and notifies; main copies
+ * the frame out, sets `STATE` back to 0 and notifies. Every command but `drop` gets exactly one
+ * frame: `open` → HEAD or ERROR, `read` → CHUNK or ERROR, `more` → the next part of a HEAD/ERROR
+ * too large for the buffer, `cancel` → ACK (even for an id the worker no longer knows). Several
+ * operations may be open, but only one command is outstanding. After a missed deadline main sends
+ * `cancel` and drains frames until the ACK; frames carry their command's id, so stale ones are
+ * dropped. Per operation the worker reads one chunk ahead and puts what is already there into one
+ * frame (headers with the first body bytes, several chunks, the `END` flag): why, and what it
+ * costs, is in `docs/decisions.md`.
  * @module
  */
 

@@ -1,14 +1,33 @@
 /**
- * Run statistics, accumulated as records stream in.
+ * Run statistics, accumulated as records stream in: what the CLI prints after a run, and what the
+ * report shows in each run's summary panel.
  * @module
  */
 
 import type { FetchRecord } from "../record.ts";
 
-/** Status classes counted in {@linkcode RunSummary.byStatus}; `"none"` means no response. */
+/**
+ * Status classes counted in {@linkcode RunSummary.byStatus}; `"none"` means no response.
+ *
+ * @example
+ * ```ts
+ * import type { StatusClass } from "./stats.ts";
+ * const cls: StatusClass = "4xx";
+ * if (cls !== "4xx") throw new Error("unreachable");
+ * ```
+ */
 export type StatusClass = "2xx" | "3xx" | "4xx" | "5xx" | "other" | "none";
 
-/** Totals for a run. Times are milliseconds. */
+/**
+ * Totals for a run. Times are milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { RunStats, type RunSummary } from "./stats.ts";
+ * const summary: RunSummary = new RunStats().summary(0);
+ * if (summary.urls !== 0 || summary.busiestHost !== null) throw new Error("empty run");
+ * ```
+ */
 export interface RunSummary {
   /** Records seen (one per input line, plus crawled pages). */
   urls: number;
@@ -58,13 +77,16 @@ function nearestRank(sorted: ArrayLike<number>, p: number): number | null {
  * values are at or below it. Null for an empty list. The input need not be sorted (a sorted copy
  * is made); {@linkcode RunStats} and the HTML report both use this definition.
  *
+ * @param values The values, in any order.
+ * @param p The percentile, 0–100.
+ * @returns The smallest value with at least `p` % of the values at or below it; null for none.
+ *
  * @example
  * ```ts
- * import { percentile } from "./summary.ts";
- * const xs = Array.from({ length: 100 }, (_, i) => i + 1);
- * percentile(xs, 50); // 50
- * percentile(xs, 99); // 99
- * percentile([], 50); // null
+ * import { percentile } from "./stats.ts";
+ * const xs = Array.from({ length: 100 }, (_, i) => 100 - i); // 100 … 1
+ * if (percentile(xs, 50) !== 50 || percentile(xs, 99) !== 99) throw new Error("nearest rank");
+ * if (percentile([], 50) !== null) throw new Error("empty");
  * ```
  */
 export function percentile(values: ArrayLike<number>, p: number): number | null {
@@ -83,7 +105,7 @@ export function percentile(values: ArrayLike<number>, p: number): number | null 
  * const stats = new RunStats();
  * stats.add({ ...blankRecord("http://127.0.0.1/"), ok: true, attempts: 1, timeMs: 12 });
  * const summary = stats.summary(performance.now() - started);
- * console.log(summary.ok, summary.p50Ms); // 1 12
+ * if (summary.ok !== 1 || summary.p50Ms !== 12) throw new Error("one ok record of 12 ms");
  * ```
  */
 export class RunStats {
@@ -104,7 +126,21 @@ export class RunStats {
   };
   #hosts = new Map<string, number>();
 
-  /** Counts one record. */
+  /**
+   * Counts one record.
+   *
+   * @param record A finished record.
+   * @returns Nothing.
+   *
+   * @example
+   * ```ts
+   * import { RunStats } from "./stats.ts";
+   * import { blankRecord } from "../record.ts";
+   * const stats = new RunStats();
+   * stats.add({ ...blankRecord("http://127.0.0.1/"), error: { code: "timeout", message: "" } });
+   * if (stats.summary(1).byError.timeout !== 1) throw new Error("counted by error code");
+   * ```
+   */
   add(record: FetchRecord): void {
     this.#urls++;
     if (record.ok) this.#ok++;
@@ -126,7 +162,22 @@ export class RunStats {
     if (host !== null) this.#hosts.set(host, (this.#hosts.get(host) ?? 0) + 1);
   }
 
-  /** The totals so far; `wallMs` is the run's wall time. Can be called at any point. */
+  /**
+   * The totals so far. Can be called at any point.
+   *
+   * @param wallMs The run's wall time so far (ms), the base of `rps` and `overlap`.
+   * @returns The totals.
+   *
+   * @example
+   * ```ts
+   * import { RunStats } from "./stats.ts";
+   * import { blankRecord } from "../record.ts";
+   * const stats = new RunStats();
+   * for (const n of [1, 2]) stats.add({ ...blankRecord(`http://h.test/${n}`), timeMs: 100 });
+   * const s = stats.summary(100);
+   * if (s.rps !== 20 || s.overlap !== 2) throw new Error("2 URLs in 0.1 s, 2 at a time");
+   * ```
+   */
   summary(wallMs: number): RunSummary {
     const sorted = this.#times.slice(0, this.#timed).sort();
     let busiestHost: RunSummary["busiestHost"] = null;
