@@ -104,9 +104,8 @@ function isUtf8(bytes: Uint8Array): boolean {
  * ```
  */
 export function detectCharset(bytes: Uint8Array, contentType: string | null): string {
-  const fromHeader = contentType === null ? null : headerCharset(contentType);
   return fromBom(bytes) ??
-    (fromHeader === null ? null : encodingOf(fromHeader)) ??
+    (contentType === null ? null : headerEncoding(contentType)) ??
     prescan(bytes) ??
     (isUtf8(bytes) ? "utf-8" : "windows-1252");
 }
@@ -128,6 +127,37 @@ export function decodeHtml(bytes: Uint8Array, contentType: string | null): strin
   decoder.decode(); // drops a cut-off character, and leaves the decoder clean for the next page
   return text;
 }
+
+/**
+ * Decodes bytes that end on a character boundary (a page's head cut after ASCII markup) with
+ * `encoding`, in one shot: several times cheaper than the streaming decode {@linkcode decodeHtml}
+ * needs for a cut-off body. A BOM is removed.
+ *
+ * @example
+ * ```ts
+ * decodeWhole(new TextEncoder().encode("<title>é</title>"), "utf-8"); // "<title>é</title>"
+ * ```
+ */
+export function decodeWhole(bytes: Uint8Array, encoding: string): string {
+  let decoder = decoders.get(encoding);
+  if (!decoder) decoders.set(encoding, decoder = new TextDecoder(encoding));
+  return decoder.decode(bytes);
+}
+
+/**
+ * The encoding a Content-Type names, or null. The last answer is kept: a server sends the same
+ * type page after page, and normalising a label costs a decoder (1.3 us a list URL).
+ */
+function headerEncoding(contentType: string): string | null {
+  if (contentType !== lastType) {
+    const label = headerCharset(contentType);
+    lastEncoding = label === null ? null : encodingOf(label);
+    lastType = contentType;
+  }
+  return lastEncoding;
+}
+let lastType: string | undefined;
+let lastEncoding: string | null = null;
 
 /** One decoder per encoding, reused page after page (a BOM is still removed each time). */
 const decoders = new Map<string, TextDecoder>();
