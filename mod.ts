@@ -46,9 +46,20 @@ export type { OpenOptions, UrlResponse } from "./green/io/mod.ts";
 
 // The crawler built on it.
 export { VERSION } from "./crawler/version.ts";
-export type { ErrorCode, FetchError, FetchRecord } from "./crawler/record.ts";
-export { crawl, fetchAll, fetchPage, fetchUrl, runFrontier, runOf } from "./crawler/run/mod.ts";
+export type { ErrorCode, FetchError, FetchRecord, RedirectStop } from "./crawler/record.ts";
+export {
+  addressRules,
+  crawl,
+  fetchAll,
+  fetchPage,
+  fetchUrl,
+  percentile,
+  runFrontier,
+  runOf,
+  RunStats,
+} from "./crawler/run/mod.ts";
 export type {
+  AddressRules,
   CrawlOptions,
   CrawlRun,
   FetchedPage,
@@ -60,8 +71,10 @@ export type {
   RunExtras,
   RunInput,
   RunOptions,
+  RunSummary,
+  StatusClass,
 } from "./crawler/run/mod.ts";
-export type { FetchOptions, KeepBody } from "./crawler/fetch/mod.ts";
+export type { FetchOptions, KeepBody, RedirectAnswer } from "./crawler/fetch/mod.ts";
 export type { RobotsStore, RobotsVerdict } from "./crawler/robots/mod.ts";
 export {
   CrawlFrontier,
@@ -85,6 +98,7 @@ export type {
   HostStatus,
   Job,
   JobResult,
+  RedirectVerdict,
   RedisConnectionOptions,
   SeenStore,
   SharedCrawlOptions,
@@ -105,14 +119,9 @@ export type {
   SweepOptions,
   SweepResult,
 } from "./crawler/measure/mod.ts";
-export { percentile, renderReport, RunStats } from "./crawler/report/mod.ts";
-export type {
-  ReportOptions,
-  ReportRun,
-  RunSummary,
-  StatusClass,
-  SweepPoint,
-} from "./crawler/report/mod.ts";
+export { renderReport } from "./crawler/report/mod.ts";
+export type { ReportOptions, ReportRun, SweepPoint } from "./crawler/report/mod.ts";
 export type { InScope, ScopeMode, ScopeReason, ScopeVerdict } from "./crawler/url/mod.ts";
-export { parseUrlList } from "./crawler/url/mod.ts";
+export { AddressGuard, nonPublicHost, nonPublicRange, parseUrlList } from "./crawler/url/mod.ts";
+export type { AddressGuardOptions, Resolver } from "./crawler/url/mod.ts";
 export type { ListEntry } from "./crawler/url/mod.ts";

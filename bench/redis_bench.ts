@@ -21,7 +21,10 @@ import { freePort, startRedis } from "./redis_server.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const CLI = `${ROOT}cli.ts`;
+/** The crawlers' permissions, and the benchmarks' configuration (their lock, not the root's). */
 const CRAWLER_PERMISSIONS = [
+  "--config",
+  `${ROOT}bench/deno.json`,
   "--allow-net=127.0.0.1",
   "--allow-read",
   "--allow-write",

@@ -2,7 +2,9 @@
  * The command line's run: reads the URL list, runs the green workers (or `--compare`s the modes,
  * or `--sweep`s the concurrency), pipes the records into the output sink, prints the summary
  * (and with `--report` writes the HTML waterfall), and gives the exit code: 0 all ok, 1 some
- * failed, 2 usage or input error, 130 interrupted.
+ * failed, 2 usage, input or output error, 130 interrupted. When stdout is closed by its reader
+ * (`| head`), the run stops at once and ends quietly with 0; when the records cannot be written
+ * (a full disk), it stops at once and ends with 2 and one line.
  * @module
  */
 import { parseCli } from "./args.ts";
@@ -16,10 +18,11 @@ import { SharedCrawlError } from "../crawler/frontier/redis/client.ts";
 import type { SharedCrawl } from "../crawler/frontier/redis/shared.ts";
 import type { FetchRecord } from "../crawler/record.ts";
 import type { ReportOptions, ReportRun } from "../crawler/report/mod.ts";
-import { RunStats } from "../crawler/report/summary.ts";
+import { RunStats } from "../crawler/run/stats.ts";
 import type { CrawlRun } from "../crawler/run/crawl.ts";
 import { fetchAll, type Run, workersFor } from "../crawler/run/runner.ts";
-import { decodeInput, type ListEntry, parseUrlList } from "../crawler/url/list.ts";
+import type { ListEntry } from "../crawler/url/list.ts";
+import { InputError, readInputs } from "./input.ts";
 
 /**
  * Runs the command line; resolves the exit code.
@@ -33,7 +36,7 @@ import { decodeInput, type ListEntry, parseUrlList } from "../crawler/url/list.t
 export async function main(args: string[]): Promise<number> {
   const action = parseCli(args);
   if (action.kind === "print") {
-    Deno.stdout.writeSync(new TextEncoder().encode(action.text));
+    syncWriter(Deno.stdout).line(action.text.replace(/\n$/, ""));
     return 0;
   }
   if (action.kind === "usage-error") return fail(action.message);
@@ -41,12 +44,12 @@ export async function main(args: string[]): Promise<number> {
   if (options.status && options.crawlId !== undefined) return await status(options, undefined);
   let entries: ListEntry[];
   try {
-    entries = parseUrlList(decodeInput(await readInput(options.input)));
+    entries = await readInputs(options.inputs);
   } catch (error) {
-    return fail(`cannot read ${options.input}: ${error instanceof Error ? error.message : error}`);
+    if (error instanceof InputError) return fail(error.message);
+    throw error;
   }
   if (options.status) return await status(options, entries);
-  if (entries.length === 0) return fail(`no URLs in ${options.input}`);
   if (options.compare && options.depth > 0) {
     return fail("--compare runs the URL list in each mode; it does not crawl (drop --depth)");
   }
@@ -56,7 +59,7 @@ export async function main(args: string[]): Promise<number> {
   const progress = !options.quiet && !options.noProgress && Deno.stderr.isTerminal()
     ? new (await import("./progress.ts")).Progress()
     : undefined;
-  const session: Session = { options, controller, progress };
+  const session: Session = { options, controller, progress, closed: false };
   let interrupts = 0;
   const onInterrupt = () => {
     if (++interrupts > 1) {
@@ -76,6 +79,8 @@ export async function main(args: string[]): Promise<number> {
       : options.compare
       ? await runCompare(entries, session)
       : await runList(entries, session);
+    if (session.writeError) return fail(session.writeError);
+    if (session.closed) return 0;
     if (controller.signal.aborted) return 130;
     return ok ? 0 : 1;
   } catch (error) {
@@ -93,6 +98,15 @@ interface Session {
   options: CliOptions;
   controller: AbortController;
   progress: Progress | undefined;
+  /** stdout was closed by its reader (`| head`): the run stops and ends quietly. */
+  closed: boolean;
+  /** Why the records could not be written (a full disk): the run stops and exits 2. */
+  writeError?: string;
+}
+
+/** True when the run was stopped by Ctrl-C (not by its output going away). */
+function interrupted(session: Session): boolean {
+  return session.controller.signal.aborted && !session.closed && !session.writeError;
 }
 
 async function runList(entries: ListEntry[], session: Session): Promise<boolean> {
@@ -165,7 +179,7 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
         summary,
       }], { title: `greencrawl: ${summary.urls} URLs, ${label}` });
     }
-    if (!options.quiet) {
+    if (!options.quiet && !session.closed && !session.writeError) {
       const extra = crawlRun
         ? crawlRows(crawlRun.counters, crawlRun.budgetReached, options.maxPages)
         : [];
@@ -174,7 +188,7 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
       if (options.format === "text" && !file) records.line(`\n${text}`);
       else notes.line(text);
     }
-    if (controller.signal.aborted) warn("interrupted: in-flight requests were aborted");
+    if (interrupted(session)) warn("interrupted: in-flight requests were aborted");
     return summary.failed === 0;
   } finally {
     records.close(); // writes what was gathered, even when the run failed
@@ -287,11 +301,20 @@ function watch(progress: Progress | undefined, total: number) {
  * and redraws it after.
  */
 function writers(
-  { controller, progress }: Session,
+  session: Session,
   file?: Deno.FsFile,
   gather = false,
 ): { records: LineWriter; notes: LineWriter } {
-  const records = syncWriter(file ?? Deno.stdout, () => controller.abort(), gather);
+  const { controller, progress } = session;
+  const records = syncWriter(file ?? Deno.stdout, (error) => {
+    // Either way nothing more can be written: stop fetching at once.
+    if (file || !(error instanceof Deno.errors.BrokenPipe)) {
+      session.writeError ??= `cannot write ${file ? session.options.output : "standard output"}: ${
+        stripControl(error.message)
+      }`;
+    } else session.closed = true;
+    controller.abort(new DOMException("output closed", "AbortError"));
+  }, gather);
   const notes = syncWriter(Deno.stderr);
   if (!progress) return { records, notes };
   const shared = !file && Deno.stdout.isTerminal();
@@ -301,13 +324,20 @@ function writers(
   };
 }
 
-/** Opens `path` for writing before the run, so a bad path fails at once (exit 2), not at the end. */
+/**
+ * Opens `path` for writing before the run, so a bad path fails at once (exit 2), not at the end.
+ * An empty write probes it: a device that can take nothing (`/dev/full`) fails here too.
+ */
 function openForWrite(path: string | undefined): Deno.FsFile | undefined {
   if (path === undefined) return undefined;
+  let file: Deno.FsFile | undefined;
   try {
-    return Deno.openSync(path, { write: true, create: true, truncate: true });
+    file = Deno.openSync(path, { write: true, create: true, truncate: true });
+    file.writeSync(new Uint8Array(0));
+    return file;
   } catch (error) {
-    throw new InputError(`cannot write ${path}: ${(error as Error).message}`);
+    file?.close();
+    throw new InputError(`cannot write ${path}: ${stripControl((error as Error).message)}`);
   }
 }
 
@@ -351,14 +381,6 @@ function fetchOptions(options: CliOptions) {
     userAgent: options.userAgent,
     headers: options.headers,
   };
-}
-
-/** A problem with the command's input or output files: exit 2 with its message. */
-class InputError extends Error {}
-
-async function readInput(path: string): Promise<Uint8Array> {
-  if (path === "-") return new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
-  return await Deno.readFile(path);
 }
 
 function fail(message: string, code = 2): number {

@@ -6,7 +6,7 @@
  */
 import { type RecordFormat, sanitizeRecord, stripControl } from "../crawler/format/mod.ts";
 import type { FetchRecord } from "../crawler/record.ts";
-import type { RunStats } from "../crawler/report/summary.ts";
+import type { RunStats } from "../crawler/run/stats.ts";
 import type { RecordSink } from "../crawler/run/runner.ts";
 
 const encoder = new TextEncoder();
@@ -25,8 +25,9 @@ const BLOCK_CHARS = 32 * 1024;
 const BLOCK_DELAY_MS = 50;
 
 /**
- * Writes lines to a Deno writer synchronously; after a broken pipe it goes quiet and calls
- * `onBroken` once (so `| head` ends the run instead of crashing it).
+ * Writes lines to a Deno writer synchronously; after a failed write (a broken pipe, a full
+ * disk) it goes quiet and calls `onBroken` once with the error (so `| head` or a full disk ends
+ * the run instead of crashing it).
  *
  * With `gather`, a target that is not a terminal gets lines in blocks of up to 32 KiB, at most
  * 50 ms late (one write per record was ~4% of a fast crawl's CPU). What is gathered is written by
@@ -44,7 +45,7 @@ const BLOCK_DELAY_MS = 50;
  */
 export function syncWriter(
   target: { writeSync(p: Uint8Array): number; close?(): void; isTerminal?(): boolean },
-  onBroken?: () => void,
+  onBroken?: (error: Error) => void,
   gather = false,
 ): LineWriter {
   let broken = false;
@@ -57,9 +58,8 @@ export function syncWriter(
     try {
       while (bytes.length > 0) bytes = bytes.subarray(target.writeSync(bytes));
     } catch (error) {
-      if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
       broken = true;
-      onBroken?.();
+      onBroken?.(error instanceof Error ? error : new Error(String(error)));
     }
   };
   const flush = () => {
@@ -144,7 +144,7 @@ export interface SinkOptions {
  * ```ts
  * import { recordSink, syncWriter } from "./output.ts";
  * import { FORMATS } from "../crawler/format/mod.ts";
- * import { RunStats } from "../crawler/report/summary.ts";
+ * import { RunStats } from "../crawler/run/stats.ts";
  * import { blankRecord } from "../crawler/record.ts";
  * const stats = new RunStats();
  * const sink = recordSink({ format: FORMATS.text, records: syncWriter(Deno.stdout), stats });

@@ -152,6 +152,8 @@ const FIELD_TYPES: Record<keyof FetchRecord, string> = {
   title: "string|null",
   redirects: "number",
   redirectChain: "string[]",
+  location: "string|null",
+  stopped: "string|null",
   error: "error|null",
   attempts: "number",
   worker: "number|null",
@@ -549,7 +551,7 @@ test("exit code 2: a one-line message and no stack trace for every usage or inpu
     const denied = await listFile(dir, "denied", ["http://127.0.0.1:9/"]);
     const cases: [string, string[], RegExp, string[]?][] = [
       ["unknown flag", ["--bogus", list], /--bogus/],
-      ["no file argument", [], /missing <urls-file>/],
+      ["no input argument", [], /missing input/],
       ["missing file", [`${dir}/nope.txt`], /cannot read .*nope\.txt/],
       ["a directory", [dir], /cannot read/],
       [

@@ -4,6 +4,7 @@
  * @module
  */
 import { buildSite, type Site, type SiteOptions } from "../bench/site.ts";
+import { spawnCli } from "./subprocess.ts";
 
 export { freePort, HAVE_REDIS, startRedis, type TestRedis } from "../bench/redis_server.ts";
 
@@ -71,8 +72,14 @@ export async function startLoggingSite(options: SiteOptions): Promise<LoggingSit
   };
 }
 
-/** Permissions of a shared-crawl CLI process in these tests (the README's minimal set). */
+/**
+ * Permissions of a shared-crawl CLI process in these tests (the README's set), and the tests'
+ * own configuration: the Redis client goes into `tests/deno.lock`, not the root lock that
+ * `cli.ts` starts with.
+ */
 export const CLI_PERMISSIONS = [
+  "--config",
+  "tests/deno.json",
   "--allow-net=127.0.0.1",
   "--allow-read",
   "--allow-write",
@@ -80,14 +87,11 @@ export const CLI_PERMISSIONS = [
   "--allow-sys=hostname",
 ];
 
-/** Starts `cli.ts` with `args` (stdout and stderr piped). */
-export function spawnCli(args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", ...CLI_PERMISSIONS, new URL("../cli.ts", import.meta.url).pathname, ...args],
-    env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+/** Starts `cli.ts` with `args` as a shared-crawl process (killed after 120 s). */
+export function spawnShared(args: string[]): Deno.ChildProcess {
+  const { child, clear } = spawnCli(CLI_PERMISSIONS, args, 120_000);
+  child.status.finally(clear);
+  return child;
 }
 
 /** Waits for a CLI process: its exit code and its output. */

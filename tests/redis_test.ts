@@ -14,7 +14,7 @@ import {
   freePort,
   HAVE_REDIS,
   type LoggingSite,
-  spawnCli,
+  spawnShared,
   startLoggingSite,
   startRedis,
   type TestRedis,
@@ -72,7 +72,7 @@ Deno.test({
         "-q",
       ];
       const run = (i: number) =>
-        spawnCli([...common, "-A", `p${i}`, "-o", `${dir}/out${i}.ndjson`, `${dir}/seed.txt`]);
+        spawnShared([...common, "-A", `p${i}`, "-o", `${dir}/out${i}.ndjson`, `${dir}/seed.txt`]);
       const procs = [run(0), run(1), run(2)];
       // Halfway: SIGKILL process 0 once the site has served 1,000 pages.
       const deadline = Date.now() + 60_000;
@@ -142,7 +142,7 @@ Deno.test({
         ...extra,
         `${dir}/seed.txt`,
       ];
-      const perHost = [0, 1, 2].map((i) => spawnCli(args(i, "perhost", ["--per-host", "4"])));
+      const perHost = [0, 1, 2].map((i) => spawnShared(args(i, "perhost", ["--per-host", "4"])));
       for (const r of await Promise.all(perHost.map(finished))) assertEquals(r.code, 0, r.stderr);
       const paths = pageHits(site).map((h) => h.path);
       assertEquals(new Set(paths).size, paths.length); // each page once
@@ -154,7 +154,7 @@ Deno.test({
       // --delay: a new crawl of the first pages only, 0.4 s between request starts.
       site.hits.length = 0;
       const delayed = [0, 1, 2].map((i) =>
-        spawnCli(args(i, "delay", ["--delay", "0.4", "--max-pages", "12", "--per-host", "8"]))
+        spawnShared(args(i, "delay", ["--delay", "0.4", "--max-pages", "12", "--per-host", "8"]))
       );
       for (const r of await Promise.all(delayed.map(finished))) assertEquals(r.code, 0, r.stderr);
       const starts = site.hits.map((h) => h.start).sort((a, b) => a - b);
@@ -178,27 +178,27 @@ Deno.test({
   async fn() {
     await withSetup({ pages: 50, links: 4 }, async (redis, site, dir) => {
       const args = ["--frontier", redis.url, "--depth", "10", "--format", "ndjson"];
-      const first = await finished(spawnCli([...args, `${dir}/seed.txt`]));
+      const first = await finished(spawnShared([...args, `${dir}/seed.txt`]));
       assertEquals(first.code, 0, first.stderr);
       const id = /crawl id (\S+)/.exec(first.stderr)?.[1];
       assert(id, first.stderr);
       const served = site.hits.length;
 
-      const late = await finished(spawnCli([...args, `${dir}/seed.txt`]));
+      const late = await finished(spawnShared([...args, `${dir}/seed.txt`]));
       assertEquals(late.code, 0, late.stderr);
       assert(late.stderr.includes(`crawl ${id} is already finished`), late.stderr);
       assertEquals(late.stdout, ""); // no record
       assertEquals(site.hits.length, served); // no request
 
       const status = await finished(
-        spawnCli(["--frontier", redis.url, "--crawl-id", id, "--status", "--format", "ndjson"]),
+        spawnShared(["--frontier", redis.url, "--crawl-id", id, "--status", "--format", "ndjson"]),
       );
       assertEquals(status.code, 0, status.stderr);
       const s = JSON.parse(status.stdout);
       assertEquals([s.finished, s.queued, s.leased, s.done, s.failed], [true, 0, 0, 50, 0]);
       assertEquals(s.hosts[0].done, 50);
       const text = await finished(
-        spawnCli(["--frontier", redis.url, "--depth", "10", "--status", `${dir}/seed.txt`]),
+        spawnShared(["--frontier", redis.url, "--depth", "10", "--status", `${dir}/seed.txt`]),
       );
       assert(text.stdout.includes(`crawl ${id}: finished`), text.stdout);
       assert(/^done: 50$/m.test(text.stdout), text.stdout);
@@ -212,7 +212,7 @@ Deno.test({
   async fn() {
     await withSetup({ pages: 400, links: 4, latencyMs: 50 }, async (redis, site, dir) => {
       const out = `${dir}/out.ndjson`;
-      const child = spawnCli([
+      const child = spawnShared([
         "--frontier",
         redis.url,
         "--depth",
@@ -252,7 +252,7 @@ Deno.test({
     try {
       await Deno.writeTextFile(`${dir}/seed.txt`, "http://127.0.0.1:9/\n");
       const run = (url: string) =>
-        finished(spawnCli(["--frontier", url, "--depth", "1", `${dir}/seed.txt`]));
+        finished(spawnShared(["--frontier", url, "--depth", "1", `${dir}/seed.txt`]));
       const nobody = await run(`redis://127.0.0.1:${freePort()}`);
       assertEquals(nobody.code, 2, nobody.stderr);
       assert(
@@ -268,7 +268,7 @@ Deno.test({
       assert(bad.stderr.includes("--frontier must be redis://"), bad.stderr);
       // The right password works.
       const status = await finished(
-        spawnCli(["--frontier", redis.url, "--crawl-id", "none", "--status"]),
+        spawnShared(["--frontier", redis.url, "--crawl-id", "none", "--status"]),
       );
       assertEquals(status.code, 0, status.stderr);
       assert(status.stdout.includes("not started"), status.stdout);

@@ -1,6 +1,6 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import type { FetchRecord } from "../crawler/record.ts";
-import { RunStats } from "../crawler/report/summary.ts";
+import { RunStats } from "../crawler/run/stats.ts";
 
 function rec(over: Partial<FetchRecord> = {}): FetchRecord {
   return {
@@ -19,6 +19,8 @@ function rec(over: Partial<FetchRecord> = {}): FetchRecord {
     title: "A",
     redirects: 0,
     redirectChain: [],
+    location: null,
+    stopped: null,
     error: null,
     attempts: 1,
     worker: 0,

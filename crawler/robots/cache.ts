@@ -5,6 +5,7 @@
  * @module
  */
 import { fetchBody, type FetchOptions } from "../fetch/fetch.ts";
+import type { FetchError } from "../record.ts";
 import {
   ALLOW_ALL,
   DISALLOW_ALL,
@@ -62,17 +63,21 @@ export class RobotsCache {
   #options: FetchOptions;
   #agent: string;
   #onUnavailable: (host: string, why: string) => void;
+  #guard: ((url: URL) => FetchError | null | Promise<FetchError | null>) | undefined;
   #store: RobotsStore | undefined;
 
   /**
    * `agent` is matched against robots.txt groups; `onUnavailable` hears about hosts whose
-   * robots.txt failed with 5xx or no answer (they are disallowed for the run); `store` keeps
-   * the files beyond this process.
+   * robots.txt failed with 5xx or no answer (they are disallowed for the run). The robots.txt
+   * of a host that `guard` refuses (the address rules) is never requested: its URLs are allowed
+   * here, and each gets the guard's refusal as its record when the fetcher asks the same guard.
+   * `store` keeps the files beyond this process (a shared crawl's).
    */
   constructor(
     options: FetchOptions,
     agent: string,
     onUnavailable: (host: string, why: string) => void = () => {},
+    guard?: (url: URL) => FetchError | null | Promise<FetchError | null>,
     store?: RobotsStore,
   ) {
     this.#options = {
@@ -83,6 +88,7 @@ export class RobotsCache {
     };
     this.#agent = agent;
     this.#onUnavailable = onUnavailable;
+    this.#guard = guard;
     this.#store = store;
   }
 
@@ -107,6 +113,7 @@ export class RobotsCache {
   }
 
   async #load(url: URL): Promise<Robots> {
+    if (this.#guard && (await this.#guard(url)) !== null) return ALLOW_ALL;
     const fetch = () => this.#fetch(url);
     const entry = this.#store ? await this.#store.get(url.host, fetch) : await fetch();
     // An entry: "A" allow all, "D" + why (unavailable: disallow all), "R" + the file.

@@ -14,8 +14,10 @@ import { extractLinks } from "../html/links.ts";
 import type { FetchRecord } from "../record.ts";
 import { RobotsCache, type RobotsStore } from "../robots/cache.ts";
 import { loadScope, type ScopeMode } from "../url/scope.ts";
+import { bareHost } from "../url/address.ts";
 import { VERSION } from "../version.ts";
 import {
+  addressRules,
   type Run,
   runFrontier,
   type RunInput,
@@ -56,8 +58,6 @@ export interface CrawlOptions extends RunOptions {
   delay?: number;
   /** Fetch discovered URLs even where robots.txt disallows them. Default false. */
   ignoreRobots?: boolean;
-  /** With scope `any`, also follow links to loopback/private/metadata addresses. Default false. */
-  allowPrivate?: boolean;
   /** Receives every fetched HTML page (for scraping). */
   onPage?: (page: Page) => void | Promise<void>;
   /** Hears about notable events (a host whose robots.txt failed is skipped for the run). */
@@ -102,6 +102,10 @@ export interface CrawlRun extends Run {
  * Crawls from the listed URLs: one record per fetched page (and per invalid input line), in
  * completion order. Records are streamed, never kept.
  *
+ * @param seeds The listed URLs (depth 0), or parsed list entries.
+ * @param options The list options plus depth, scope, politeness, hooks and the frontier to use.
+ * @returns The crawl: iterate it, or `pipeTo` a sink; `counters` tells what was skipped.
+ *
  * @example
  * ```ts ignore
  * import { crawl } from "./crawl.ts";
@@ -115,11 +119,20 @@ export interface CrawlRun extends Run {
 export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
   const o = { ...CRAWL_DEFAULTS, ...options };
   const agent = (o.userAgent ?? `greencrawl/${VERSION}`).split("/")[0];
+  // Scope "any" holds discovered URLs to the address rules too (their robots.txt included);
+  // otherwise the scope keeps them on the seed's host or domain, and only redirects are checked.
+  const addresses = addressRules(o, o.scope === "any");
+  const { valid, invalid } = splitInput(seeds);
+  const listed = new Set(valid.map(({ url }) => bareHost(new URL(url).hostname)));
+  const guard = addresses?.links
+    ? (url: URL) => listed.has(bareHost(url.hostname)) ? null : addresses.guard.check(url)
+    : undefined;
   const robots = o.ignoreRobots ? undefined : new RobotsCache(
     o,
     agent,
     (host, why) =>
       o.onWarning?.(`robots.txt of ${host} unavailable (${why}): host skipped for this run`),
+    guard,
     o.robotsStore,
   );
   // Without a hook, links come back at once: no async step (and no promise) per page.
@@ -140,7 +153,6 @@ export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
       return frontier?.budgetReached ?? false;
     },
     ...runOf(async (sink) => {
-      const { valid, invalid } = splitInput(seeds);
       // Loaded when the crawl starts: mode "domain" imports the Public Suffix List.
       const inScope = await loadScope(o.scope, {
         include: o.include,
@@ -158,7 +170,7 @@ export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
         seen: o.seen,
       };
       frontier = o.frontier ? await o.frontier(setup) : new CrawlFrontier(setup);
-      await runFrontier(frontier, sink, o, { extract, first: invalid });
+      await runFrontier(frontier, sink, o, { extract, first: invalid, addresses });
     }),
   };
 }

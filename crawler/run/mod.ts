@@ -1,10 +1,12 @@
 /**
  * Running work: green workers over a frontier ({@linkcode runFrontier}), a URL list
  * ({@linkcode fetchAll}), a crawl ({@linkcode crawl}), one URL ({@linkcode fetchUrl}); records
- * leave a run by one {@linkcode RecordSink}.
+ * leave a run by one {@linkcode RecordSink}, and {@linkcode RunStats} totals them.
  * @module
  */
 export {
+  type AddressRules,
+  addressRules,
   fetchAll,
   type FetchedPage,
   fetchPage,
@@ -22,3 +24,4 @@ export {
   workersFor,
 } from "./runner.ts";
 export { crawl, CRAWL_DEFAULTS, type CrawlOptions, type CrawlRun, type Page } from "./crawl.ts";
+export { percentile, RunStats, type RunSummary, type StatusClass } from "./stats.ts";

@@ -23,6 +23,7 @@ import type {
   CrawlSetup,
   Job,
   JobResult,
+  RedirectVerdict,
   SeenStore,
 } from "../frontier.ts";
 import { type RedisConnection, RedisLostError } from "./client.ts";
@@ -382,10 +383,11 @@ export class RedisFrontier implements CrawlingFrontier {
 
   /**
    * A redirect of `job` to `url`, held to the rules the in-memory frontier applies: a listed
-   * URL follows it (the target becomes seen); a discovered one stops at a target out of scope,
-   * already seen anywhere in the crawl, or disallowed by robots.txt.
+   * URL follows it (the target becomes seen); a discovered one stops at a target out of scope
+   * (`redirect-out-of-scope`, `redirect-non-public`), already seen anywhere in the crawl
+   * (`redirect-seen`), or disallowed by robots.txt (`redirect-disallowed`).
    */
-  async redirect(job: Job, url: string): Promise<boolean> {
+  async redirect(job: Job, url: string): Promise<RedirectVerdict> {
     const key = tryCanonicalUrl(url);
     if (key === null) return true;
     if (job.depth === 0) {
@@ -397,17 +399,17 @@ export class RedisFrontier implements CrawlingFrontier {
     if (!verdict.ok) {
       const c = this.counters.outOfScope;
       c[verdict.reason] = (c[verdict.reason] ?? 0) + 1;
-      return false;
+      return verdict.reason === "private-address" ? "redirect-non-public" : "redirect-out-of-scope";
     }
     const [fresh] = await this.#parts.seen.add([key]);
     if (!fresh) {
       this.counters.duplicate++;
-      return false;
+      return "redirect-seen";
     }
     if (!this.#setup.robots) return true;
-    const allowed = (await this.#setup.robots(target)).allowed;
-    if (!allowed) this.counters.robots++;
-    return allowed;
+    if ((await this.#setup.robots(target)).allowed) return true;
+    this.counters.robots++;
+    return "redirect-disallowed";
   }
 
   /**

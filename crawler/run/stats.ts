@@ -4,7 +4,6 @@
  * @module
  */
 
-import { Memo } from "../memo.ts";
 import type { FetchRecord } from "../record.ts";
 
 /**
@@ -12,7 +11,7 @@ import type { FetchRecord } from "../record.ts";
  *
  * @example
  * ```ts
- * import type { StatusClass } from "./summary.ts";
+ * import type { StatusClass } from "./stats.ts";
  * const cls: StatusClass = "4xx";
  * if (cls !== "4xx") throw new Error("unreachable");
  * ```
@@ -24,7 +23,7 @@ export type StatusClass = "2xx" | "3xx" | "4xx" | "5xx" | "other" | "none";
  *
  * @example
  * ```ts
- * import { RunStats, type RunSummary } from "./summary.ts";
+ * import { RunStats, type RunSummary } from "./stats.ts";
  * const summary: RunSummary = new RunStats().summary(0);
  * if (summary.urls !== 0 || summary.busiestHost !== null) throw new Error("empty run");
  * ```
@@ -84,7 +83,7 @@ function nearestRank(sorted: ArrayLike<number>, p: number): number | null {
  *
  * @example
  * ```ts
- * import { percentile } from "./summary.ts";
+ * import { percentile } from "./stats.ts";
  * const xs = Array.from({ length: 100 }, (_, i) => 100 - i); // 100 … 1
  * if (percentile(xs, 50) !== 50 || percentile(xs, 99) !== 99) throw new Error("nearest rank");
  * if (percentile([], 50) !== null) throw new Error("empty");
@@ -135,7 +134,7 @@ export class RunStats {
    *
    * @example
    * ```ts
-   * import { RunStats } from "./summary.ts";
+   * import { RunStats } from "./stats.ts";
    * import { blankRecord } from "../record.ts";
    * const stats = new RunStats();
    * stats.add({ ...blankRecord("http://127.0.0.1/"), error: { code: "timeout", message: "" } });
@@ -171,7 +170,7 @@ export class RunStats {
    *
    * @example
    * ```ts
-   * import { RunStats } from "./summary.ts";
+   * import { RunStats } from "./stats.ts";
    * import { blankRecord } from "../record.ts";
    * const stats = new RunStats();
    * for (const n of [1, 2]) stats.add({ ...blankRecord(`http://h.test/${n}`), timeMs: 100 });
@@ -204,17 +203,7 @@ export class RunStats {
   }
 }
 
-/**
- * The host of a record's URL, or null (an invalid-url record has none). Parsed once per prefix up
- * to the first `/` after `//`: any prefix that holds the scheme and the whole authority gives the
- * host the whole URL gives, and the authority ends at or before that `/`. Once per prefix, not per
- * record (the measurement: `docs/decisions.md`).
- */
+/** The host of a record's URL, or null (an invalid-url record has none). */
 function hostOf(url: string): string | null {
-  const slashes = url.indexOf("//"); // none: parse it whole (`http:/h/x` has a host too)
-  const slash = slashes < 0 ? -1 : url.indexOf("/", slashes + 2);
-  return hosts.get(slash < 0 ? url : url.slice(0, slash));
+  return URL.parse(url)?.host || null;
 }
-
-/** Hosts by prefix, for `hostOf`. */
-const hosts = new Memo(1024, (prefix: string) => URL.parse(prefix)?.host || null);
