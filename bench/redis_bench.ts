@@ -12,12 +12,13 @@
  * Rounds are interleaved; the table gives medians (and the range). Pages/s is pages over the
  * wall time from the first process's start to the last one's end. Memory: a 200,000-page crawl
  * through Redis by two processes at `-c 25`; each process's peak RSS (GNU time's `%M`).
- * Every process runs under `/usr/bin/time`; Redis (`redis-server`) and the site are started here
- * on free loopback ports and stopped at the end. The report goes to stdout, progress to stderr.
+ * Every crawler runs under `/usr/bin/time`; Redis (`redis-server`) and the site (served by this
+ * process) are started here on free loopback ports and stopped at the end. The report goes to stdout, progress to stderr.
  * @module
  */
 import { parseArgs } from "node:util";
-import { freePort, startRedis } from "./redis_server.ts";
+import { startRedis } from "./redis_server.ts";
+import { startSite } from "./site.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const CLI = `${ROOT}cli.ts`;
@@ -82,40 +83,10 @@ interface Run {
   distinct: number;
 }
 
-/** The site, as a process of its own (as in real use): its URL and how to stop it. */
-async function startSiteProcess(pages: number, latencyMs: number) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      `${ROOT}bench/site.ts`,
-      "--pages",
-      `${pages}`,
-      "--latency-ms",
-      `${latencyMs}`,
-      "--port",
-      `${freePort()}`,
-    ],
-    env: { DENO_NO_UPDATE_CHECK: "1" },
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("the site did not start");
-    text += value;
-  }
-  await reader.cancel(); // the site prints nothing more
-  return {
-    url: text.split("\n")[0].trim(),
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-    },
-  };
+/** The site, served by this process (which only waits while the crawlers run). */
+async function serveSite(pages: number, latencyMs: number) {
+  const site = await startSite({ pages, latencyMs, keepLog: false });
+  return { url: site.url, stop: () => site.close() };
 }
 
 /** Runs `count` crawler processes at once; each writes its records to its own file. */
@@ -203,7 +174,7 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   try {
     if (o.only !== "memory") {
-      const site = await startSiteProcess(o.pages, o.latencyMs);
+      const site = await serveSite(o.pages, o.latencyMs);
       const seed = `${dir}/seed.txt`;
       await Deno.writeTextFile(seed, `${site.url}/\n`);
       try {
@@ -278,7 +249,7 @@ async function main(): Promise<void> {
       }
     }
     if (o.only !== "scaling") {
-      const site = await startSiteProcess(o.bigPages, o.latencyMs);
+      const site = await serveSite(o.bigPages, o.latencyMs);
       const seed = `${dir}/seed-big.txt`;
       await Deno.writeTextFile(seed, `${site.url}/\n`);
       try {

@@ -15,7 +15,6 @@
  * of its page); finished records are never kept here.
  * @module
  */
-import { block } from "../../green/hub.ts";
 import { tryCanonicalUrl } from "../url/canonical.ts";
 import type {
   CrawlCounters,
@@ -26,7 +25,9 @@ import type {
   RedirectVerdict,
   SeenStore,
 } from "./frontier.ts";
+import { emptyCounters } from "./frontier.ts";
 import { MemorySeenStore } from "./seen.ts";
+import { Waiters } from "./waiters.ts";
 import { Memo } from "../memo.ts";
 import type { RobotsVerdict } from "../robots/cache.ts";
 
@@ -75,14 +76,7 @@ interface Host {
  */
 export class CrawlFrontier implements CrawlingFrontier {
   /** Counts of what was queued and skipped, for the summary. */
-  readonly counters: CrawlCounters = {
-    queued: 0,
-    duplicate: 0,
-    tooDeep: 0,
-    outOfScope: {},
-    robots: 0,
-    overBudget: 0,
-  };
+  readonly counters: CrawlCounters = emptyCounters();
   #o: CrawlSetup;
   #seen: SeenStore;
   /** Links accepted by a page but not yet queued (an asynchronous store is being asked). */
@@ -96,7 +90,7 @@ export class CrawlFrontier implements CrawlingFrontier {
   #waiting = new Set<Host>(); // hosts with queued jobs, in round-robin order
   #queued = 0;
   #inFlight = 0;
-  #wakers = new Set<() => void>();
+  #waiters = new Waiters();
   #finished = false;
 
   /** Queues the listed URLs (every line is a job) and marks them seen. */
@@ -231,10 +225,7 @@ export class CrawlFrontier implements CrawlingFrontier {
         return null;
       }
       const wait = picked === null ? undefined : Math.max(0, (picked - now) / 1000);
-      await block<void>((resolve) => {
-        this.#wakers.add(resolve);
-        return () => this.#wakers.delete(resolve);
-      }, wait);
+      await this.#waiters.wait(wait);
     }
   }
 
@@ -420,11 +411,7 @@ export class CrawlFrontier implements CrawlingFrontier {
    * each time. (A woken worker that finds nothing waits again; the finish wakes everyone.)
    */
   #wake(count = Infinity): void {
-    for (const w of this.#wakers) {
-      if (count-- <= 0) break;
-      this.#wakers.delete(w);
-      w();
-    }
+    this.#waiters.wake(count);
   }
 
   #finish(): void {

@@ -104,6 +104,20 @@ export interface CrawlCounters {
   overBudget: number;
 }
 
+/**
+ * The counters of a frontier that has queued nothing yet.
+ *
+ * @returns All zero.
+ * @example
+ * ```ts
+ * import { emptyCounters } from "./frontier.ts";
+ * console.log(emptyCounters().queued); // 0
+ * ```
+ */
+export function emptyCounters(): CrawlCounters {
+  return { queued: 0, duplicate: 0, tooDeep: 0, outOfScope: {}, robots: 0, overBudget: 0 };
+}
+
 /** What a crawl frontier is built from: the listed URLs and the crawl's rules. */
 export interface CrawlSetup {
   /** The listed URLs (every line is a job), depth 0. */

@@ -10,6 +10,7 @@ import type {
   CrawlingFrontier,
   SeenStore,
 } from "../frontier/frontier.ts";
+import { emptyCounters } from "../frontier/frontier.ts";
 import { extractLinks } from "../html/links.ts";
 import type { FetchRecord } from "../record.ts";
 import { RobotsCache, type RobotsStore } from "../robots/cache.ts";
@@ -173,8 +174,4 @@ export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
       await runFrontier(frontier, sink, o, { extract, first: invalid, addresses });
     }),
   };
-}
-
-function emptyCounters(): CrawlCounters {
-  return { queued: 0, duplicate: 0, tooDeep: 0, outOfScope: {}, robots: 0, overBudget: 0 };
 }

@@ -13,7 +13,6 @@
  * a backoff (10 ms growing to 200 ms), never in a busy loop.
  * @module
  */
-import { block } from "../../../green/hub.ts";
 import { Memo } from "../../memo.ts";
 import type { RobotsVerdict } from "../../robots/cache.ts";
 import { tryCanonicalUrl } from "../../url/canonical.ts";
@@ -26,8 +25,10 @@ import type {
   RedirectVerdict,
   SeenStore,
 } from "../frontier.ts";
+import { emptyCounters } from "../frontier.ts";
 import { type RedisConnection, RedisLostError } from "./client.ts";
 import { COMPLETE, GAP, LEASE, RELEASE, RENEW, SEED } from "./scripts.ts";
+import { Waiters } from "../waiters.ts";
 
 /** Separates a job's fields (never in a queued URL: they are canonical). */
 const SEP = "\x1f";
@@ -96,14 +97,7 @@ interface Held {
  */
 export class RedisFrontier implements CrawlingFrontier {
   /** What this process queued and why it skipped the rest. */
-  readonly counters: CrawlCounters = {
-    queued: 0,
-    duplicate: 0,
-    tooDeep: 0,
-    outOfScope: {},
-    robots: 0,
-    overBudget: 0,
-  };
+  readonly counters: CrawlCounters = emptyCounters();
   #parts: SharedCrawlParts;
   #keys: string[];
   #setup: CrawlSetup;
@@ -112,7 +106,7 @@ export class RedisFrontier implements CrawlingFrontier {
   #held = new Map<Job, Held>();
   #seedUrls = new Memo(1024, (seed: string) => new URL(seed));
   #startedAt = performance.now();
-  #waiters = new Set<() => void>();
+  #waiters = new Waiters();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = 0;
   #idleMs = MIN_IDLE_MS;
@@ -461,19 +455,12 @@ export class RedisFrontier implements CrawlingFrontier {
         this.#wake(1);
       }, ms);
     }
-    return block<void>((resolve) => {
-      this.#waiters.add(resolve);
-      return () => this.#waiters.delete(resolve);
-    });
+    return this.#waiters.wait();
   }
 
   /** Wakes up to `count` waiting workers (each asks Redis once more). */
   #wake(count: number): void {
-    for (const w of this.#waiters) {
-      if (count-- <= 0) break;
-      this.#waiters.delete(w);
-      w();
-    }
+    this.#waiters.wake(count);
   }
 
   #finish(): void {
