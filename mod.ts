@@ -47,12 +47,21 @@ export type { OpenOptions, UrlResponse } from "./green/io/mod.ts";
 // The crawler built on it.
 export { VERSION } from "./crawler/version.ts";
 export type { ErrorCode, FetchError, FetchRecord } from "./crawler/record.ts";
-export { crawl, fetchAll, fetchPage, fetchUrl, runFrontier, runOf } from "./crawler/run/mod.ts";
+export {
+  crawl,
+  crawlMeaning,
+  fetchAll,
+  fetchPage,
+  fetchUrl,
+  runFrontier,
+  runOf,
+} from "./crawler/run/mod.ts";
 export type {
   CrawlOptions,
   CrawlRun,
   FetchedPage,
   LinkExtractor,
+  ListOptions,
   Mode,
   Page,
   RecordSink,
@@ -62,16 +71,26 @@ export type {
   RunOptions,
 } from "./crawler/run/mod.ts";
 export type { FetchOptions, KeepBody } from "./crawler/fetch/mod.ts";
-export type { RobotsVerdict } from "./crawler/robots/mod.ts";
-export { CrawlFrontier, ListFrontier, MemorySeenStore } from "./crawler/frontier/mod.ts";
+export type { RobotsStore, RobotsVerdict } from "./crawler/robots/mod.ts";
+export {
+  CrawlFrontier,
+  FingerprintSet,
+  ListFrontier,
+  MemorySeenStore,
+} from "./crawler/frontier/mod.ts";
+export { SqliteState, StateError } from "./crawler/frontier/sqlite/mod.ts";
+export type { CommittedOutput, StateSettings } from "./crawler/frontier/sqlite/mod.ts";
 export type {
   CrawlCounters,
   CrawlFrontierFactory,
   CrawlingFrontier,
+  CrawlJournal,
+  CrawlMeaning,
   CrawlSetup,
   Frontier,
   Job,
   JobResult,
+  Origin,
   SeenStore,
 } from "./crawler/frontier/mod.ts";
 export { FORMATS, sanitizeRecord, stripControl } from "./crawler/format/mod.ts";

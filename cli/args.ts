@@ -47,6 +47,8 @@ export interface CliOptions {
   delay: number;
   ignoreRobots: boolean;
   allowPrivate: boolean;
+  /** `--state <file>`: the crawl's state on disk, resumed by a rerun; undefined for none. */
+  state: string | undefined;
 }
 
 /** What parsing decided: run with options, or print text and exit. */
@@ -116,6 +118,19 @@ Crawling (with --depth above 0 the listed pages' links are followed):
                           (robots.txt is obeyed by default; listed URLs are always fetched)
   --allow-private         with --scope any, follow links to private/loopback addresses too
 
+Long runs (a list or a crawl):
+  --state <file>          keep the run's state in this SQLite file; rerunning the same command
+                          after Ctrl-C, a kill or a crash resumes it: pages done are not
+                          fetched again, pages in flight are. Kept: the settings (URL list,
+                          --depth, --scope, --include, --exclude, --max-pages, robots.txt and
+                          private-address choices: a rerun that differs exits 2), every
+                          discovered URL with its depth, parent and state, robots.txt, and
+                          how much of -o is written. Commits every 100 ms or 200 pages at
+                          most: a crash repeats at most the pages in flight plus one such
+                          window. With -o the file holds each record exactly once across
+                          resumes; stdout may repeat those pages. Needs --allow-read and
+                          --allow-write on the file's folder (FILE-wal, FILE.lock beside it)
+
 Output:
   --format <f>            text (default): "GET: <url>" as a worker takes a URL,
                             "<n> bytes received from <url>. time: <s>" as it ends,
@@ -141,7 +156,8 @@ written, in-flight requests aborted, the summary printed; in --mode blocking and
 the frozen thread cannot run a handler, so Ctrl-C ends the process at once, no summary).
 
 Permissions: --allow-net (or --allow-net=host1,host2 to pin the hosts) and --allow-read
-for the list file; -o and --report also need --allow-write=<file>.
+for the list file; -o and --report also need --allow-write=<file>; --state needs
+--allow-read=<dir> --allow-write=<dir> for the state's folder.
 
 Examples:
   deno run --allow-net --allow-read cli.ts urls.txt
@@ -203,6 +219,7 @@ function parse(args: string[]): CliAction {
     delay: { type: "string" },
     "ignore-robots": { type: "boolean" },
     "allow-private": { type: "boolean" },
+    state: { type: "string" },
     help: { type: "boolean", short: "h" },
     version: { type: "boolean" },
   });
@@ -241,6 +258,11 @@ function parse(args: string[]): CliAction {
       );
     }
   }
+  if (values.state !== undefined) {
+    if (values.state.trim() === "") throw new UsageError("--state needs a file name");
+    const clash = values.compare ? "--compare" : sweep ? "--sweep" : undefined;
+    if (clash) throw new UsageError(`--state keeps one run's state; it cannot go with ${clash}`);
+  }
   if (values.report !== undefined && values.report.trim() === "") {
     throw new UsageError("--report needs a file name, e.g. --report report.html");
   }
@@ -278,6 +300,7 @@ function parse(args: string[]): CliAction {
       delay: values.delay === undefined ? 0 : nonNegative("--delay", values.delay),
       ignoreRobots: values["ignore-robots"] ?? false,
       allowPrivate: values["allow-private"] ?? false,
+      state: values.state,
     },
   };
 }

@@ -9,6 +9,7 @@ import { parseCli } from "./args.ts";
 import type { CliOptions } from "./args.ts";
 import { type LineWriter, recordSink, syncWriter, withStatusLine } from "./output.ts";
 import type { Progress } from "./progress.ts";
+import type { StateRun } from "./state.ts";
 import { FORMATS, stripControl } from "../crawler/format/mod.ts";
 import { formatSummary } from "../crawler/format/text.ts";
 import type { CrawlCounters } from "../crawler/frontier/frontier.ts";
@@ -47,12 +48,20 @@ export async function main(args: string[]): Promise<number> {
     return fail("--compare runs the URL list in each mode; it does not crawl (drop --depth)");
   }
 
+  // --state: opened and checked before anything is written (loaded only when used).
+  let state: StateRun | undefined;
+  if (options.state !== undefined) {
+    const opened = (await import("./state.ts")).openStateRun(options, entries, note);
+    if (typeof opened === "number") return opened;
+    state = opened;
+  }
+
   const controller = new AbortController();
   // The status line, --compare and --sweep are loaded only when used.
   const progress = !options.quiet && !options.noProgress && Deno.stderr.isTerminal()
     ? new (await import("./progress.ts")).Progress()
     : undefined;
-  const session: Session = { options, controller, progress };
+  const session: Session = { options, controller, progress, state };
   let interrupts = 0;
   const onInterrupt = () => {
     if (++interrupts > 1) {
@@ -80,6 +89,7 @@ export async function main(args: string[]): Promise<number> {
   } finally {
     progress?.stop();
     if (!frozen) Deno.removeSignalListener("SIGINT", onInterrupt);
+    state?.close();
   }
 }
 
@@ -88,14 +98,17 @@ interface Session {
   options: CliOptions;
   controller: AbortController;
   progress: Progress | undefined;
+  /** `--state`: the open state and its output file. */
+  state?: StateRun;
 }
 
 async function runList(entries: ListEntry[], session: Session): Promise<boolean> {
-  const { options, controller, progress } = session;
-  const file = openForWrite(options.output);
+  const { options, controller, progress, state } = session;
+  const file = state ? state.output : openForWrite(options.output);
   const report = openForWrite(options.report);
   // Records go out in blocks, unless blocking I/O may freeze the event loop (see syncWriter).
   const { records, notes } = writers(session, file, options.mode !== "blocking");
+  state?.watch(records);
   const warn = (message: string) => {
     if (!options.quiet) notes.line(`warning: ${stripControl(message)}`);
   };
@@ -127,9 +140,11 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
         ignoreRobots: options.ignoreRobots,
         allowPrivate: options.allowPrivate,
         onWarning: warn,
+        frontier: state?.state.crawlFrontier,
       });
     }
-    const run: Run = crawlRun ?? fetchAll(entries, runOptions);
+    const run: Run = crawlRun ??
+      fetchAll(entries, { ...runOptions, frontier: state?.state.listFrontier });
     const invalid = entries.filter((e) => "error" in e).length;
     progress?.begin({
       total: crawlRun ? () => crawlRun.counters.queued + invalid : () => entries.length,
@@ -137,9 +152,9 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
       frozen: options.mode === "blocking",
     });
     const started = performance.now();
-    await run.pipeTo(
-      recordSink({ format: FORMATS[options.format], records, stats, progress, keep: kept }),
-    );
+    const format = state ? state.format(FORMATS[options.format]) : FORMATS[options.format];
+    const sink = recordSink({ format, records, stats, progress, keep: kept });
+    await run.pipeTo(state ? state.sink(sink) : sink);
     const summary = stats.summary(performance.now() - started);
     progress?.stop();
     if (report) {
@@ -336,6 +351,10 @@ async function readInput(path: string): Promise<Uint8Array> {
 }
 
 function fail(message: string): number {
-  syncWriter(Deno.stderr).line(`greencrawl: ${message}`);
+  note(`greencrawl: ${message}`);
   return 2;
+}
+
+function note(line: string): void {
+  syncWriter(Deno.stderr).line(line);
 }

@@ -1,13 +1,15 @@
 /**
  * Frontiers: where workers take jobs and give back links. The contract ({@linkcode Frontier},
- * {@linkcode SeenStore}) and its in-memory implementations: a URL list, and the crawl frontier
- * with its visited set.
+ * {@linkcode SeenStore}) and its implementations: a URL list, the crawl frontier with its
+ * visited set, and the durable state on disk that a rerun resumes (`./sqlite/`, which loads
+ * `node:sqlite` only for those who import it).
  * @module
  */
 export type {
   CrawlCounters,
   CrawlFrontierFactory,
   CrawlingFrontier,
+  CrawlMeaning,
   CrawlSetup,
   Frontier,
   Job,
@@ -15,5 +17,6 @@ export type {
   SeenStore,
 } from "./frontier.ts";
 export { ListFrontier } from "./list.ts";
-export { CrawlFrontier } from "./crawl.ts";
+export { CrawlFrontier, type CrawlJournal, type Origin } from "./crawl.ts";
 export { MemorySeenStore } from "./seen.ts";
+export { FingerprintSet } from "./fingerprints.ts";

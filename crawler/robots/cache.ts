@@ -22,7 +22,20 @@ export interface RobotsVerdict {
 }
 
 /**
- * Per-host robots.txt, fetched on first use with the crawl's own fetch options.
+ * Where robots.txt outlives a run (a durable crawl's state): per host, the file's text, or null
+ * for "no robots.txt, everything allowed". Hosts whose robots.txt failed are not kept (they are
+ * skipped for one run only).
+ */
+export interface RobotsStore {
+  /** The stored robots.txt of `host`; undefined when none is stored. */
+  get(host: string): string | null | undefined;
+  /** Keeps `host`'s robots.txt (null: allow everything). */
+  put(host: string, robotsTxt: string | null): void;
+}
+
+/**
+ * Per-host robots.txt, fetched on first use with the crawl's own fetch options (or read from a
+ * {@linkcode RobotsStore}, which keeps what was fetched).
  *
  * @example
  * ```ts ignore
@@ -37,16 +50,20 @@ export class RobotsCache {
   #options: FetchOptions;
   #agent: string;
   #onUnavailable: (host: string, why: string) => void;
+  #store: RobotsStore | undefined;
 
   /**
    * `agent` is matched against robots.txt groups; `onUnavailable` hears about hosts whose
-   * robots.txt failed with 5xx or no answer (they are disallowed for the run).
+   * robots.txt failed with 5xx or no answer (they are disallowed for the run); `store` keeps
+   * robots.txt across runs.
    */
   constructor(
     options: FetchOptions,
     agent: string,
     onUnavailable: (host: string, why: string) => void = () => {},
+    store?: RobotsStore,
   ) {
+    this.#store = store;
     this.#options = {
       ...options,
       keep: () => ROBOTS_MAX_BYTES,
@@ -65,7 +82,12 @@ export class RobotsCache {
     const host = url.host;
     let robots = this.#hosts.get(host);
     if (robots === undefined) {
-      robots = this.#load(url).then((r) => (this.#hosts.set(host, r), r));
+      const stored = this.#store?.get(host);
+      robots = stored === undefined
+        ? this.#load(url).then((r) => (this.#hosts.set(host, r), r))
+        : stored === null
+        ? ALLOW_ALL
+        : parseRobots(stored);
       this.#hosts.set(host, robots);
     }
     return robots instanceof Promise
@@ -82,8 +104,15 @@ export class RobotsCache {
     const { record, body } = await fetchBody(robotsUrl, this.#options);
     const status = record.error?.code === "http" || record.ok ? record.status : null;
     const policy = robotsForStatus(status);
-    if (policy === "parse") return parseRobots(new TextDecoder().decode(body ?? new Uint8Array()));
-    if (policy === "allow-all") return ALLOW_ALL;
+    if (policy === "parse") {
+      const text = new TextDecoder().decode(body ?? new Uint8Array());
+      this.#store?.put(url.host, text);
+      return parseRobots(text);
+    }
+    if (policy === "allow-all") {
+      this.#store?.put(url.host, null);
+      return ALLOW_ALL;
+    }
     this.#onUnavailable(
       url.host,
       record.error ? `${record.error.code}: ${record.error.message}` : `HTTP ${status}`,

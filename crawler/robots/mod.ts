@@ -4,4 +4,4 @@
  * @module
  */
 export { parseRobots, type Robots, robotsForStatus } from "./parse.ts";
-export { RobotsCache, type RobotsVerdict } from "./cache.ts";
+export { RobotsCache, type RobotsStore, type RobotsVerdict } from "./cache.ts";

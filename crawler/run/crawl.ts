@@ -8,11 +8,12 @@ import type {
   CrawlCounters,
   CrawlFrontierFactory,
   CrawlingFrontier,
+  CrawlMeaning,
   SeenStore,
 } from "../frontier/frontier.ts";
 import { extractLinks } from "../html/links.ts";
 import type { FetchRecord } from "../record.ts";
-import { RobotsCache } from "../robots/cache.ts";
+import { RobotsCache, type RobotsStore } from "../robots/cache.ts";
 import { loadScope, type ScopeMode } from "../url/scope.ts";
 import { VERSION } from "../version.ts";
 import {
@@ -113,12 +114,16 @@ export interface CrawlRun extends Run {
 export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
   const o = { ...CRAWL_DEFAULTS, ...options };
   const agent = (o.userAgent ?? `greencrawl/${VERSION}`).split("/")[0];
-  const robots = o.ignoreRobots ? undefined : new RobotsCache(
-    o,
-    agent,
-    (host, why) =>
-      o.onWarning?.(`robots.txt of ${host} unavailable (${why}): host skipped for this run`),
-  );
+  // Made on first use, once the frontier is: a durable one keeps robots.txt with its state.
+  let robots: RobotsCache | undefined;
+  const newRobots = (store?: RobotsStore) =>
+    new RobotsCache(
+      o,
+      agent,
+      (host, why) =>
+        o.onWarning?.(`robots.txt of ${host} unavailable (${why}): host skipped for this run`),
+      store,
+    );
   // Without a hook, links come back at once: no async step (and no promise) per page.
   const onPage = o.onPage;
   const extract = (record: FetchRecord, html: string) => {
@@ -151,12 +156,34 @@ export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
         perHost: o.perHost,
         delay: o.delay,
         inScope,
-        robots: robots ? (url: URL) => robots.check(url) : undefined,
+        robots: o.ignoreRobots
+          ? undefined
+          : (url: URL) => (robots ??= newRobots(frontier?.robotsStore)).check(url),
         seen: o.seen,
+        meaning: crawlMeaning(o),
       };
       frontier = o.frontier ? await o.frontier(setup) : new CrawlFrontier(setup);
       await runFrontier(frontier, sink, o, { extract, first: invalid });
     }),
+  };
+}
+
+/**
+ * What the crawl options mean, as data: what a durable frontier compares between runs.
+ *
+ * @example
+ * ```ts
+ * import { crawlMeaning } from "./crawl.ts";
+ * console.log(crawlMeaning({ exclude: [/\/logout/] }).exclude); // [ "\\/logout" ]
+ * ```
+ */
+export function crawlMeaning(o: CrawlOptions): CrawlMeaning {
+  return {
+    scope: o.scope ?? CRAWL_DEFAULTS.scope,
+    include: (o.include ?? []).map((re) => re.source),
+    exclude: (o.exclude ?? []).map((re) => re.source),
+    allowPrivate: o.allowPrivate ?? false,
+    robots: !o.ignoreRobots,
   };
 }
 

@@ -10,6 +10,7 @@ export {
   fetchPage,
   fetchUrl,
   type LinkExtractor,
+  type ListOptions,
   type Mode,
   MODES,
   type RecordSink,
@@ -21,4 +22,11 @@ export {
   type RunOptions,
   workersFor,
 } from "./runner.ts";
-export { crawl, CRAWL_DEFAULTS, type CrawlOptions, type CrawlRun, type Page } from "./crawl.ts";
+export {
+  crawl,
+  CRAWL_DEFAULTS,
+  crawlMeaning,
+  type CrawlOptions,
+  type CrawlRun,
+  type Page,
+} from "./crawl.ts";

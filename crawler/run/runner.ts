@@ -33,6 +33,17 @@ export interface RunOptions extends Omit<FetchOptions, "keep" | "followRedirect"
   mode?: Mode;
 }
 
+/** Options of {@linkcode fetchAll}: the run options, and what stands behind the list. */
+export interface ListOptions extends RunOptions {
+  /**
+   * Builds the frontier from the list's valid entries (default: a `ListFrontier`, in memory).
+   * A durable one (`SqliteState.listFrontier`) lets a rerun resume the list.
+   */
+  frontier?: (
+    entries: { url: string; line: number | null }[],
+  ) => Frontier | Promise<Frontier>;
+}
+
 /** What {@linkcode fetchAll} accepts: URLs, or parsed list entries (with line numbers). */
 export type RunInput = Iterable<string | ListEntry>;
 
@@ -86,7 +97,14 @@ export function workersFor(mode: Mode, concurrency: number): number {
  * }
  * ```
  */
-export function fetchAll(input: RunInput, options: RunOptions = {}): Run {
+export function fetchAll(input: RunInput, options: ListOptions = {}): Run {
+  const make = options.frontier;
+  if (make) {
+    return runOf(async (sink) => {
+      const { valid, invalid } = splitInput(input);
+      await runFrontier(await make(valid), sink, options, { first: invalid });
+    });
+  }
   return runOf((sink) => {
     const { valid, invalid } = splitInput(input);
     return runFrontier(new ListFrontier(valid), sink, options, { first: invalid });
