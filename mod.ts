@@ -53,8 +53,10 @@ export {
   fetchAll,
   fetchPage,
   fetchUrl,
+  percentile,
   runFrontier,
   runOf,
+  RunStats,
 } from "./crawler/run/mod.ts";
 export type {
   CrawlOptions,
@@ -69,6 +71,8 @@ export type {
   RunExtras,
   RunInput,
   RunOptions,
+  RunSummary,
+  StatusClass,
 } from "./crawler/run/mod.ts";
 export type { FetchOptions, KeepBody } from "./crawler/fetch/mod.ts";
 export type { RobotsStore, RobotsVerdict } from "./crawler/robots/mod.ts";
@@ -109,14 +113,8 @@ export type {
   SweepOptions,
   SweepResult,
 } from "./crawler/measure/mod.ts";
-export { percentile, renderReport, RunStats } from "./crawler/report/mod.ts";
-export type {
-  ReportOptions,
-  ReportRun,
-  RunSummary,
-  StatusClass,
-  SweepPoint,
-} from "./crawler/report/mod.ts";
+export { renderReport } from "./crawler/report/mod.ts";
+export type { ReportOptions, ReportRun, SweepPoint } from "./crawler/report/mod.ts";
 export type { InScope, ScopeMode, ScopeReason, ScopeVerdict } from "./crawler/url/mod.ts";
 export { parseUrlList } from "./crawler/url/mod.ts";
 export type { ListEntry } from "./crawler/url/mod.ts";

@@ -1,25 +1,27 @@
 /**
- * The command line: parsing, validation and `--help`.
+ * The command line: parsing and validation (the `--help` text is in `help.ts`).
  *
- * Tokenized by `./argv.ts`, a strict parser with `node:util` `parseArgs`' semantics: unknown
- * options, missing values and values that look like options are errors, with one-line messages.
- * The design named `@std/cli`, which cannot be installed here (JSR is unreachable) and whose
- * minimist-style parser silently accepts unknown options. `parseArgs` itself was used before;
- * not importing `node:util` saves ~2 ms of every start-up.
+ * Tokenized by `node:util` `parseArgs` in strict mode: unknown options, missing values and
+ * values that look like options are errors. Its messages are turned into one line that names
+ * the option. `@std/cli` (the design's choice) cannot be installed here (JSR is unreachable),
+ * and its minimist-style parser silently accepts unknown options.
  * @module
  */
-import { ArgvError, parseArgv } from "./argv.ts";
+import { parseArgs } from "node:util";
 import { FETCH_DEFAULTS } from "../crawler/fetch/fetch.ts";
 import { VERSION } from "../crawler/version.ts";
+import type { FormatName } from "../crawler/format/mod.ts";
 import type { Mode } from "../crawler/run/runner.ts";
 import type { ScopeMode } from "../crawler/url/scope.ts";
+import { HELP } from "./help.ts";
 
 /** Output formats. */
-export type Format = "text" | "ndjson" | "csv";
+export type Format = FormatName;
 
 /** Everything the command line can say, validated. */
 export interface CliOptions {
-  input: string; // a file path, or "-" for stdin
+  /** URLs, list files and `-` (standard input), in order; at least one (see `input.ts`). */
+  inputs: string[];
   concurrency: number;
   mode: Mode;
   compare: boolean;
@@ -47,7 +49,7 @@ export interface CliOptions {
   delay: number;
   ignoreRobots: boolean;
   allowPrivate: boolean;
-  /** `--state <file>`: the crawl's state on disk, resumed by a rerun; undefined for none. */
+  /** `--state <file>`: the run's state on disk, resumed by a rerun; undefined for none. */
   state: string | undefined;
 }
 
@@ -66,171 +68,87 @@ export class UsageError extends Error {
   }
 }
 
-/** `--help` text. */
-export const HELP =
-  `greencrawl ${VERSION}: fetch a list of URLs with green workers and report bytes and time per URL.
-
-Usage:
-  deno run --allow-net --allow-read cli.ts [options] <urls-file | ->
-
-Input: one URL per line (UTF-8, BOM and CRLF accepted); blank lines and lines starting
-with # are skipped; each line is one job (duplicates are fetched again). A line that is
-not an absolute http(s) URL becomes an error record and a warning naming its line.
-Use - to read the list from standard input.
-
-Scheduling:
-  -c, --concurrency <n>   green workers (default 16)
-  --mode <mode>           concurrent: N workers, I/O yields (default)
-                          sequential: one worker, one URL after another
-                          blocking:   N workers, but unpatched I/O freezes the event
-                                      loop on every request: as slow as sequential
-  --compare               run the list sequential, blocking, then concurrent, and print
-                          wall time, sum of per-URL times, overlap and speedup
-  --sweep <n,n,...>       run the list in concurrent mode at each concurrency (e.g.
-                          1,2,4,8,16,32) and print N, wall s, req/s, p50, p90, speedup and
-                          efficiency (speedup / N), marking the knee: the smallest N that
-                          reaches 90% of the best req/s (replaces -c and --mode)
-
-Requests:
-  --timeout <seconds>     deadline per request, headers and body (default ${FETCH_DEFAULTS.timeout})
-  --retries <n>           retries on network errors, timeouts, 408, 429, 5xx, with
-                          exponential backoff and jitter; Retry-After is honoured
-                          (default ${FETCH_DEFAULTS.retries})
-  --max-bytes <size>      largest decoded body; bigger downloads are cut and reported
-                          (default 10MiB; accepts 500000, 512k, 10MiB, 1G)
-  --max-redirects <n>     redirects followed per URL (default ${FETCH_DEFAULTS.maxRedirects})
-  -A, --user-agent <ua>   User-Agent header (default greencrawl/${VERSION})
-  -H, --header <h>        extra header 'Name: value' (repeatable)
-
-Crawling (with --depth above 0 the listed pages' links are followed):
-  --depth <n>             link depth followed; listed URLs are depth 0 (default 0: only the
-                          list). Each page is fetched once, however it is linked
-  --scope <s>             host: links must stay on the seed's host (default);
-                          domain: on its registrable domain (a.example.co.uk ~ b.example.co.uk);
-                          any: anywhere, except loopback/private/metadata addresses
-  --include <regex>       follow only URLs matching (repeatable; any one must match)
-  --exclude <regex>       never follow URLs matching (repeatable)
-  --max-pages <n>         stop queueing after n pages, listed URLs included (default 10000)
-  --per-host <n>          requests in flight per host (default 8)
-  --delay <seconds>       between request starts on one host (default 0; a robots.txt
-                          Crawl-delay raises it)
-  --ignore-robots         fetch discovered URLs even where robots.txt disallows them
-                          (robots.txt is obeyed by default; listed URLs are always fetched)
-  --allow-private         with --scope any, follow links to private/loopback addresses too
-
-Long runs (a list or a crawl):
-  --state <file>          keep the run's state in this SQLite file; rerunning the same command
-                          after Ctrl-C, a kill or a crash resumes it: pages done are not
-                          fetched again, pages in flight are. Kept: the settings (URL list,
-                          --depth, --scope, --include, --exclude, --max-pages, robots.txt and
-                          private-address choices: a rerun that differs exits 2), every
-                          discovered URL with its depth, parent and state, robots.txt, and
-                          how much of -o is written. Commits every 100 ms or 200 pages at
-                          most: a crash repeats at most the pages in flight plus one such
-                          window. With -o the file holds each record exactly once across
-                          resumes; stdout may repeat those pages. Needs --allow-read and
-                          --allow-write on the file's folder (FILE-wal, FILE.lock beside it)
-
-Output:
-  --format <f>            text (default): "GET: <url>" as a worker takes a URL,
-                            "<n> bytes received from <url>. time: <s>" as it ends,
-                            then a summary
-                          ndjson: one JSON object per input line, nothing else on stdout
-                          csv: the same fields as columns, with a header row
-  -o, --output <file>     write the records there instead of stdout
-  -q, --quiet             no summary, no warnings, no progress (errors still go to stderr)
-  --report <file.html>    also write a self-contained HTML waterfall of the run: one bar per
-                          URL on a shared time axis, one lane per worker, a summary panel;
-                          with --compare the three modes stacked on one time scale, with
-                          --sweep the throughput chart. Records are kept in memory until the
-                          end to draw it: about 1 KB per URL (per URL and mode/level)
-  --no-progress           no live status line. It is drawn on stderr only when stderr is a
-                          terminal (done/total, in flight, ok, failed, bytes, rate, elapsed
-                          and the oldest in-flight URL with its age)
-  -h, --help              this text
-  --version               the version
-
-Exit codes: 0 every URL ok; 1 some URLs failed (network error, timeout, HTTP >= 400,
-invalid line); 2 usage or input error; 130 interrupted (Ctrl-C: finished records are
-written, in-flight requests aborted, the summary printed; in --mode blocking and --compare
-the frozen thread cannot run a handler, so Ctrl-C ends the process at once, no summary).
-
-Permissions: --allow-net (or --allow-net=host1,host2 to pin the hosts) and --allow-read
-for the list file; -o and --report also need --allow-write=<file>; --state needs
---allow-read=<dir> --allow-write=<dir> for the state's folder.
-
-Examples:
-  deno run --allow-net --allow-read cli.ts urls.txt
-  deno run --allow-net --allow-read cli.ts --compare -c 50 urls.txt
-  deno run --allow-net --allow-read cli.ts --format ndjson urls.txt > records.ndjson
-  deno run --allow-net --allow-read --allow-write=report.html cli.ts --compare \\
-    --report report.html urls.txt
-  deno run --allow-net --allow-read cli.ts --sweep 1,2,4,8,16,32 urls.txt
-`;
-
 const MODES_ALLOWED: readonly Mode[] = ["concurrent", "sequential", "blocking"];
 const FORMATS: readonly Format[] = ["text", "ndjson", "csv"];
 
+/** The options, by long name (`"max-bytes"` is `--max-bytes`). */
+const OPTIONS = {
+  concurrency: { type: "string", short: "c" },
+  mode: { type: "string" },
+  compare: { type: "boolean" },
+  timeout: { type: "string" },
+  retries: { type: "string" },
+  "max-bytes": { type: "string" },
+  "max-redirects": { type: "string" },
+  "user-agent": { type: "string", short: "A" },
+  header: { type: "string", short: "H", multiple: true },
+  format: { type: "string" },
+  output: { type: "string", short: "o" },
+  quiet: { type: "boolean", short: "q" },
+  report: { type: "string" },
+  sweep: { type: "string" },
+  "no-progress": { type: "boolean" },
+  depth: { type: "string" },
+  scope: { type: "string" },
+  include: { type: "string", multiple: true },
+  exclude: { type: "string", multiple: true },
+  "max-pages": { type: "string" },
+  "per-host": { type: "string" },
+  delay: { type: "string" },
+  "ignore-robots": { type: "boolean" },
+  "allow-private": { type: "boolean" },
+  state: { type: "string" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+} as const;
+
+const UNKNOWN_HINT = " (--help lists the options; put a file name that starts with - after --)";
+
 /**
- * Parses the command line; never throws (usage problems come back as `usage-error`).
+ * Parses the command line; never throws (usage problems come back as `usage-error`, with a
+ * one-line message that names the option as it was written).
  *
  * @example
  * ```ts
  * import { parseCli } from "./args.ts";
- * const action = parseCli(["-c", "4", "urls.txt"]);
- * if (action.kind === "run") console.log(action.options.concurrency); // 4
+ * const action = parseCli(["-c", "4", "urls.txt", "https://example.org/"]);
+ * if (action.kind === "run") console.log(action.options.concurrency, action.options.inputs);
+ * // 4 [ "urls.txt", "https://example.org/" ]
+ * console.log(parseCli(["--concurency", "4", "urls.txt"]));
+ * // { kind: "usage-error", message: "unknown option --concurency (--help lists the options; …)" }
  * ```
  */
 export function parseCli(args: string[]): CliAction {
   try {
     return parse(args);
   } catch (error) {
-    let message = error instanceof Error ? error.message : String(error);
-    if (error instanceof ArgvError && error.problem === "unknown") {
-      message += " (--help lists the options; put a file name that starts with - after --)";
-    }
+    const message = error instanceof UsageError
+      ? error.message
+      : parseArgsMessage(error, args) ?? String((error as Error)?.message ?? error).split("\n")[0];
     return { kind: "usage-error", message };
   }
 }
 
 function parse(args: string[]): CliAction {
-  const { values, positionals } = parseArgv(args, {
-    concurrency: { type: "string", short: "c" },
-    mode: { type: "string" },
-    compare: { type: "boolean" },
-    timeout: { type: "string" },
-    retries: { type: "string" },
-    "max-bytes": { type: "string" },
-    "max-redirects": { type: "string" },
-    "user-agent": { type: "string", short: "A" },
-    header: { type: "string", short: "H", multiple: true },
-    format: { type: "string" },
-    output: { type: "string", short: "o" },
-    quiet: { type: "boolean", short: "q" },
-    report: { type: "string" },
-    sweep: { type: "string" },
-    "no-progress": { type: "boolean" },
-    depth: { type: "string" },
-    scope: { type: "string" },
-    include: { type: "string", multiple: true },
-    exclude: { type: "string", multiple: true },
-    "max-pages": { type: "string" },
-    "per-host": { type: "string" },
-    delay: { type: "string" },
-    "ignore-robots": { type: "boolean" },
-    "allow-private": { type: "boolean" },
-    state: { type: "string" },
-    help: { type: "boolean", short: "h" },
-    version: { type: "boolean" },
+  const { values, positionals, tokens } = parseArgs({
+    args,
+    options: OPTIONS,
+    strict: true,
+    allowPositionals: true,
+    tokens: true,
   });
+  // parseArgs reads "-q-" as "-q --", which would turn the rest of the command line into inputs.
+  const stray = tokens.find((t) => t.kind === "option-terminator" && args[t.index] !== "--");
+  if (stray) {
+    throw new UsageError(
+      `unknown option ${args[stray.index]}: - is not an option letter${UNKNOWN_HINT}`,
+    );
+  }
   if (values.help) return { kind: "print", text: HELP };
   if (values.version) return { kind: "print", text: `greencrawl ${VERSION}\n` };
   if (positionals.length === 0) {
-    throw new UsageError("missing <urls-file> (use - for standard input; --help for usage)");
-  }
-  if (positionals.length > 1) {
     throw new UsageError(
-      `expected one <urls-file>, got ${positionals.length}: ${positionals.join(" ")}`,
+      "missing input: give URLs or list files (- for standard input; --help for usage)",
     );
   }
   const mode = (values.mode ?? "concurrent") as Mode;
@@ -269,7 +187,7 @@ function parse(args: string[]): CliAction {
   return {
     kind: "run",
     options: {
-      input: positionals[0],
+      inputs: positionals,
       concurrency: integer("--concurrency", values.concurrency, 16, 1, 100_000),
       mode,
       compare: values.compare ?? false,
@@ -304,6 +222,61 @@ function parse(args: string[]): CliAction {
     },
   };
 }
+
+/**
+ * One line for an error of `parseArgs` (whose messages span up to three lines and name the
+ * option in its spec form), naming the option as it was written; undefined for other errors.
+ * The offending argument is found again in the tokens of a lenient parse.
+ */
+function parseArgsMessage(error: unknown, args: string[]): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION" && code !== "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    return undefined;
+  }
+  const { tokens } = parseArgs({
+    args,
+    options: OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const spec = (name: string) => Object.hasOwn(OPTIONS, name) ? OPTIONS[name as Name] : undefined;
+  const label = (raw: string, name: string) => raw === `--${name}` ? raw : `${raw} (--${name})`;
+  for (const [i, t] of tokens.entries()) {
+    if (t.kind !== "option") continue;
+    const option = spec(t.name);
+    const arg = args[t.index];
+    if (option === undefined) {
+      const previous = tokens[i - 1];
+      if (
+        t.rawName === "-=" && previous?.kind === "option" && previous.index === t.index &&
+        spec(previous.name)?.type === "boolean"
+      ) {
+        // -q=yes: parseArgs reads the flag -q, then the unknown options -=, -y, -e, -s.
+        return `${label(previous.rawName, previous.name)} does not take a value, got ${arg}`;
+      }
+      const where = arg !== t.rawName && !arg.startsWith("--") ? ` in ${arg}` : "";
+      return `unknown option ${t.rawName}${where}${UNKNOWN_HINT}`;
+    }
+    if (option.type === "boolean" && t.value !== undefined) {
+      return `${label(t.rawName, t.name)} does not take a value, got ${arg}`;
+    }
+    if (option.type === "string") {
+      const value = t.value;
+      if (value === undefined) return `${label(t.rawName, t.name)} needs a value`;
+      if (!t.inlineValue && value.length > 1 && value[0] === "-") {
+        const spelled = t.rawName === `--${t.name}`
+          ? `--${t.name}=${value}`
+          : `${t.rawName}${value} or --${t.name}=${value}`;
+        return `${label(t.rawName, t.name)} needs a value, but the next argument ${value} ` +
+          `looks like an option; if ${value} is the value, write ${spelled}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+type Name = keyof typeof OPTIONS;
 
 function integer(
   flag: string,

@@ -15,10 +15,11 @@ import { formatSummary } from "../crawler/format/text.ts";
 import type { CrawlCounters } from "../crawler/frontier/frontier.ts";
 import type { FetchRecord } from "../crawler/record.ts";
 import type { ReportOptions, ReportRun } from "../crawler/report/mod.ts";
-import { RunStats } from "../crawler/report/summary.ts";
+import { RunStats } from "../crawler/run/stats.ts";
 import type { CrawlRun } from "../crawler/run/crawl.ts";
 import { fetchAll, type Run, workersFor } from "../crawler/run/runner.ts";
-import { decodeInput, type ListEntry, parseUrlList } from "../crawler/url/list.ts";
+import type { ListEntry } from "../crawler/url/list.ts";
+import { InputError, readInputs } from "./input.ts";
 
 /**
  * Runs the command line; resolves the exit code.
@@ -39,11 +40,11 @@ export async function main(args: string[]): Promise<number> {
   const options = action.options;
   let entries: ListEntry[];
   try {
-    entries = parseUrlList(decodeInput(await readInput(options.input)));
+    entries = await readInputs(options.inputs);
   } catch (error) {
-    return fail(`cannot read ${options.input}: ${error instanceof Error ? error.message : error}`);
+    if (error instanceof InputError) return fail(error.message);
+    throw error;
   }
-  if (entries.length === 0) return fail(`no URLs in ${options.input}`);
   if (options.compare && options.depth > 0) {
     return fail("--compare runs the URL list in each mode; it does not crawl (drop --depth)");
   }
@@ -340,14 +341,6 @@ function fetchOptions(options: CliOptions) {
     userAgent: options.userAgent,
     headers: options.headers,
   };
-}
-
-/** A problem with the command's input or output files: exit 2 with its message. */
-class InputError extends Error {}
-
-async function readInput(path: string): Promise<Uint8Array> {
-  if (path === "-") return new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
-  return await Deno.readFile(path);
 }
 
 function fail(message: string): number {

@@ -6,7 +6,7 @@
  */
 import { type RecordFormat, sanitizeRecord, stripControl } from "../crawler/format/mod.ts";
 import type { FetchRecord } from "../crawler/record.ts";
-import type { RunStats } from "../crawler/report/summary.ts";
+import type { RunStats } from "../crawler/run/stats.ts";
 import type { RecordSink } from "../crawler/run/runner.ts";
 
 const encoder = new TextEncoder();
@@ -148,7 +148,7 @@ export interface SinkOptions {
  * ```ts
  * import { recordSink, syncWriter } from "./output.ts";
  * import { FORMATS } from "../crawler/format/mod.ts";
- * import { RunStats } from "../crawler/report/summary.ts";
+ * import { RunStats } from "../crawler/run/stats.ts";
  * import { blankRecord } from "../crawler/record.ts";
  * const stats = new RunStats();
  * const sink = recordSink({ format: FORMATS.text, records: syncWriter(Deno.stdout), stats });

@@ -18,7 +18,7 @@
 import type { Job } from "../crawler/frontier/frontier.ts";
 import type { StatusLine } from "./output.ts";
 import type { FetchRecord } from "../crawler/record.ts";
-import { formatBytes, formatMs } from "../crawler/report/panels.ts";
+import { formatBytes, formatMs } from "../crawler/format/units.ts";
 
 /** The run {@linkcode Progress} shows (see {@linkcode Progress.begin}). */
 export interface ProgressRun {

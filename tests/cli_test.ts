@@ -548,7 +548,7 @@ test("exit code 2: a one-line message and no stack trace for every usage or inpu
     const denied = await listFile(dir, "denied", ["http://127.0.0.1:9/"]);
     const cases: [string, string[], RegExp, string[]?][] = [
       ["unknown flag", ["--bogus", list], /--bogus/],
-      ["no file argument", [], /missing <urls-file>/],
+      ["no input argument", [], /missing input/],
       ["missing file", [`${dir}/nope.txt`], /cannot read .*nope\.txt/],
       ["a directory", [dir], /cannot read/],
       [

@@ -3,7 +3,7 @@ import type { FetchRecord } from "../crawler/record.ts";
 import { formatSummary } from "../crawler/format/text.ts";
 import { csvField } from "../crawler/format/csv.ts";
 import { type FormatName, FORMATS, sanitizeRecord } from "../crawler/format/mod.ts";
-import { RunStats } from "../crawler/report/summary.ts";
+import { RunStats } from "../crawler/run/stats.ts";
 import type { Job } from "../crawler/frontier/frontier.ts";
 import { recordSink } from "../cli/output.ts";
 

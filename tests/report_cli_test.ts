@@ -10,7 +10,7 @@
  */
 import { fileURLToPath } from "node:url";
 import type { PackedReport } from "../crawler/report/pack.ts";
-import type { RunSummary } from "../crawler/report/summary.ts";
+import type { RunSummary } from "../crawler/run/stats.ts";
 import { formatSweep, sweep, type SweepResult } from "../crawler/measure/sweep.ts";
 import { assert, assertEquals, test } from "./assert.ts";
 import { startLatencyServer } from "./fixtures/latency_server.ts";

@@ -7,7 +7,8 @@
 
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { blankRecord, type FetchRecord } from "../crawler/record.ts";
-import { percentile, renderReport, type ReportRun, RunStats } from "../crawler/report/mod.ts";
+import { renderReport, type ReportRun } from "../crawler/report/mod.ts";
+import { percentile, RunStats } from "../crawler/run/stats.ts";
 import { asRuns } from "../crawler/report/render.ts";
 import { CLIENT_JS } from "../crawler/report/client.ts";
 import { cleanText, escapeHtml, jsonForScript } from "../crawler/report/escape.ts";

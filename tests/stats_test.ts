@@ -1,6 +1,6 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import type { FetchRecord } from "../crawler/record.ts";
-import { RunStats } from "../crawler/report/summary.ts";
+import { RunStats } from "../crawler/run/stats.ts";
 
 function rec(over: Partial<FetchRecord> = {}): FetchRecord {
   return {

@@ -35,6 +35,9 @@ const PLAIN = /^(?:[!-~]+(?: [!-~]+)*)?$/;
  * C0/C1 controls and DEL (tab, CR, LF, VT, FF and NEL become spaces), bidi overrides and isolates,
  * and lone surrogates (replaced by U+FFFD); then collapses whitespace runs to one space and trims.
  *
+ * @param text Untrusted text (from the network or the input).
+ * @returns One line that is safe to print.
+ *
  * @example
  * ```ts
  * stripControl("\x1b[31mred\x1b[0m\r\n title\u202e"); // "red title"
@@ -56,6 +59,9 @@ export function stripControl(text: string): string {
  * A copy of a record with every string (URLs, content type, title, error message, redirect chain)
  * passed through {@linkcode stripControl}, keys in {@linkcode FetchRecord} order. Reporters use it
  * so that no network-derived text reaches a terminal or a file unsanitised.
+ *
+ * @param r A record as the run produced it.
+ * @returns A copy whose every string went through `stripControl`.
  *
  * @example
  * ```ts

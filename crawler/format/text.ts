@@ -4,8 +4,9 @@
  * @module
  */
 import type { FetchRecord } from "../record.ts";
-import type { RunSummary } from "../report/summary.ts";
+import type { RunSummary } from "../run/stats.ts";
 import type { RecordFormat } from "./mod.ts";
+import { formatBytes } from "./units.ts";
 
 /** Milliseconds as seconds with 3 decimals: `2004` → `"2.004"`. */
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
@@ -45,20 +46,12 @@ export function formatRecord(r: FetchRecord): string {
   return `ERROR ${r.url}: ${what} (${details.join(", ")})`;
 }
 
-/** Bytes in binary units with one decimal: `1536` → `"1.5 KiB"`, `12` → `"12 B"`. */
-function human(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let i = 0;
-  for (; bytes >= 1024 && i < units.length - 1; i++) bytes /= 1024;
-  return i === 0 ? `${bytes} B` : `${bytes.toFixed(1)} ${units[i]}`;
-}
-
 /**
  * The end-of-run summary: a few aligned `label: value` lines, joined with `\n` (no final newline).
  *
  * @example
  * ```ts
- * import { RunStats } from "../report/summary.ts";
+ * import { RunStats } from "../run/stats.ts";
  * const stats = new RunStats();
  * console.log(formatSummary(stats.summary(1500)));
  * // URLs:          3
@@ -73,7 +66,7 @@ export function formatSummary(s: RunSummary, extra: [string, string][] = []): st
     ["URLs", `${s.urls}`],
     ["ok", `${s.ok}`],
     ["failed", `${s.failed}${errors.length ? ` (${errors.join(", ")})` : ""}`],
-    ["total bytes", `${human(s.bytes)} (${s.bytes} bytes)`],
+    ["total bytes", `${formatBytes(s.bytes)} (${s.bytes} bytes)`],
     ["wall time", `${seconds(s.wallMs)} s`],
     ["sum of times", `${seconds(s.sumTimeMs)} s`],
     ["overlap", `${s.overlap.toFixed(2)}×`],

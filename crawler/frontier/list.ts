@@ -25,6 +25,11 @@ export class ListFrontier implements Frontier {
     this.#entries = [...entries];
   }
 
+  /**
+   * The next listed URL.
+   *
+   * @returns Its job, or null when the list is done.
+   */
   next(): Promise<Job | null> {
     if (this.#next === this.#entries.length) return Promise.resolve(null);
     const { url, line } = this.#entries[this.#next];
@@ -39,5 +44,6 @@ export class ListFrontier implements Frontier {
     });
   }
 
+  /** A list learns nothing from a finished job. */
   done(): void {}
 }

@@ -18,10 +18,22 @@ import type { SeenStore } from "./frontier.ts";
 export class MemorySeenStore implements SeenStore {
   #urls = new Set<string>();
 
+  /**
+   * Whether each URL was seen.
+   *
+   * @param urls Canonical URLs.
+   * @returns For each, whether it was seen.
+   */
   has(urls: readonly string[]): boolean[] {
     return urls.map((url) => this.#urls.has(url));
   }
 
+  /**
+   * Marks the URLs seen.
+   *
+   * @param urls Canonical URLs to mark seen.
+   * @returns For each, whether it was new.
+   */
   add(urls: readonly string[]): boolean[] {
     return urls.map((url) => {
       if (this.#urls.has(url)) return false;
@@ -30,6 +42,11 @@ export class MemorySeenStore implements SeenStore {
     });
   }
 
+  /**
+   * The visited set's size.
+   *
+   * @returns How many distinct URLs were seen.
+   */
   size(): number {
     return this.#urls.size;
   }

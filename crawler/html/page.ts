@@ -4,7 +4,6 @@
  * a prefix for the title, or the whole page when its links are wanted.
  * @module
  */
-import type { KeepBody } from "../fetch/fetch.ts";
 import type { FetchRecord } from "../record.ts";
 import { decodeHtml } from "./charset.ts";
 import { isHtml, titleFromHtml } from "./title.ts";
@@ -12,10 +11,13 @@ import { isHtml, titleFromHtml } from "./title.ts";
 /** Bytes kept for the title alone: a title that starts later is not found. */
 const TITLE_PREFIX = 256 * 1024;
 
+/** How many bytes of a body to keep, from its type and first chunk (the fetcher's `keep`). */
+type Keep = (contentType: string | null, head: Uint8Array) => number;
+
 /** Keeps an HTML body's first 256 KiB (for the title), nothing of other bodies. */
-const keepTitle: KeepBody = (type, head) => isHtml(type, head) ? TITLE_PREFIX : 0;
+const keepTitle: Keep = (type, head) => isHtml(type, head) ? TITLE_PREFIX : 0;
 /** Keeps an HTML body whole (up to the fetcher's `maxBytes`), nothing of other bodies. */
-const keepPage: KeepBody = (type, head) => isHtml(type, head) ? Infinity : 0;
+const keepPage: Keep = (type, head) => isHtml(type, head) ? Infinity : 0;
 
 /**
  * What to keep of a body: the whole page when its links are wanted, else a prefix for the title.
@@ -26,7 +28,7 @@ const keepPage: KeepBody = (type, head) => isHtml(type, head) ? Infinity : 0;
  * console.log(keepHtml(false)("text/html", new Uint8Array())); // 262144
  * ```
  */
-export function keepHtml(whole: boolean): KeepBody {
+export function keepHtml(whole: boolean): Keep {
   return whole ? keepPage : keepTitle;
 }
 

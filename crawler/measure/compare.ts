@@ -13,7 +13,7 @@ import {
   type RunOptions,
   workersFor,
 } from "../run/runner.ts";
-import { RunStats, type RunSummary } from "../report/summary.ts";
+import { RunStats, type RunSummary } from "../run/stats.ts";
 
 /** One mode's outcome. */
 export interface ModeResult {
@@ -54,6 +54,12 @@ export interface CompareOptions extends RunOptions {
  * its records (`watch` sees them as they come). The building block of {@linkcode compare} and the
  * concurrency sweep.
  *
+ * @param items The URL list.
+ * @param options Run options.
+ * @param keep Keep the records in the result.
+ * @param watch Sees the jobs and records as they happen.
+ * @returns The run's summary and (when kept) its records.
+ *
  * @example
  * ```ts ignore
  * import { measure } from "./compare.ts";
@@ -84,6 +90,10 @@ export async function measure(
 /**
  * Runs `input` once per mode (default: sequential, blocking, concurrent) with the same
  * options and returns each run's summary and records.
+ *
+ * @param input The URL list.
+ * @param options Run options, the modes, whether to keep records, and hooks.
+ * @returns One result per mode, in the order run.
  *
  * @example
  * ```ts ignore
@@ -123,6 +133,9 @@ export async function compare(
 
 /**
  * The comparison as an aligned text table.
+ *
+ * @param results What `compare` returned.
+ * @returns The table, one row per mode, without a final newline.
  *
  * @example
  * ```ts ignore

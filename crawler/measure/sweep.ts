@@ -10,7 +10,7 @@ import type { FetchRecord } from "../record.ts";
 import { findKnee } from "../report/stats.ts";
 import type { ReportRun, SweepPoint } from "../report/types.ts";
 import type { RecordSink, RunInput, RunOptions } from "../run/runner.ts";
-import type { RunSummary } from "../report/summary.ts";
+import type { RunSummary } from "../run/stats.ts";
 
 /**
  * Options of {@linkcode sweep}: the run options (the mode is always `concurrent`, the
@@ -59,6 +59,11 @@ export interface SweepResult {
 /**
  * Runs `input` in concurrent mode once per concurrency in `levels` (sorted, duplicates dropped)
  * and returns one result per level, the knee marked.
+ *
+ * @param input The URL list.
+ * @param levels The concurrencies to run at.
+ * @param options Run options, whether to keep records, and hooks.
+ * @returns One result per level, ascending, the knee marked.
  *
  * @example
  * ```ts ignore
@@ -115,6 +120,9 @@ export function sweepLabel(concurrency: number): string {
 /**
  * The points the report's sweep chart draws: N, wall time and requests per second.
  *
+ * @param results What `sweep` returned.
+ * @returns One chart point per level.
+ *
  * @example
  * ```ts ignore
  * import { renderReport } from "../report/render.ts";
@@ -133,6 +141,9 @@ export function sweepPoints(results: readonly SweepResult[]): SweepPoint[] {
 
 /**
  * The sweep's runs as report runs (label `N=…`), for the waterfalls under the chart.
+ *
+ * @param results What `sweep` returned (with kept records).
+ * @returns One report run per level.
  *
  * @example
  * ```ts ignore
@@ -157,6 +168,9 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
 /**
  * The sweep as an aligned text table (N, wall s, req/s, p50 s, p90 s, speedup, efficiency),
  * the knee row marked `<- knee`, and a line saying what the knee means.
+ *
+ * @param results What `sweep` returned.
+ * @returns The table and the line about the knee.
  *
  * @example
  * ```ts ignore

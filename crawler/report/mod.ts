@@ -1,11 +1,12 @@
 /**
- * The run summary and the HTML waterfall report. {@linkcode RunStats} accumulates a run's totals
- * as its records stream in (what the CLI prints); {@linkcode renderReport} turns one or more runs,
- * or bare records, into one self-contained page that shows what each green worker did.
+ * The HTML waterfall report: {@linkcode renderReport} turns one or more runs (with the summary a
+ * run's `RunStats` gave), or bare records, into one self-contained page that shows what each
+ * green worker did.
  *
  * @example
  * ```ts
- * import { renderReport, RunStats } from "./mod.ts";
+ * import { renderReport } from "./mod.ts";
+ * import { RunStats } from "../run/stats.ts";
  * import { blankRecord } from "../record.ts";
  *
  * const record = { ...blankRecord("http://127.0.0.1/"), ok: true, attempts: 1, timeMs: 12 };
@@ -22,5 +23,3 @@
 
 export { renderReport } from "./render.ts";
 export type { ReportOptions, ReportRun, SweepPoint } from "./types.ts";
-export { percentile, RunStats } from "./summary.ts";
-export type { RunSummary, StatusClass } from "./summary.ts";

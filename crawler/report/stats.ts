@@ -6,7 +6,7 @@
  */
 
 import type { FetchRecord } from "../record.ts";
-import { percentile, RunStats, type RunSummary } from "./summary.ts";
+import { percentile, RunStats, type RunSummary } from "../run/stats.ts";
 import type { ReportRun, SweepPoint } from "./types.ts";
 
 /** How a record ended, as the report colours it. */

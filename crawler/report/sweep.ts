@@ -4,7 +4,7 @@
  * @module
  */
 
-import { formatMs } from "./panels.ts";
+import { formatMs } from "../format/units.ts";
 import { findKnee } from "./stats.ts";
 import type { SweepPoint } from "./types.ts";
 

@@ -4,7 +4,7 @@
  */
 
 import type { FetchRecord } from "../record.ts";
-import type { RunSummary } from "./summary.ts";
+import type { RunSummary } from "../run/stats.ts";
 
 /**
  * One run of the crawler: its records and how it was run.

@@ -101,6 +101,10 @@ export interface CrawlRun extends Run {
  * Crawls from the listed URLs: one record per fetched page (and per invalid input line), in
  * completion order. Records are streamed, never kept.
  *
+ * @param seeds The listed URLs (depth 0), or parsed list entries.
+ * @param options The list options plus depth, scope, politeness, hooks and the frontier to use.
+ * @returns The crawl: iterate it, or `pipeTo` a sink; `counters` tells what was skipped.
+ *
  * @example
  * ```ts ignore
  * import { crawl } from "./crawl.ts";

@@ -1,7 +1,7 @@
 /**
  * Running work: green workers over a frontier ({@linkcode runFrontier}), a URL list
  * ({@linkcode fetchAll}), a crawl ({@linkcode crawl}), one URL ({@linkcode fetchUrl}); records
- * leave a run by one {@linkcode RecordSink}.
+ * leave a run by one {@linkcode RecordSink}, and {@linkcode RunStats} totals them.
  * @module
  */
 export {
@@ -30,3 +30,4 @@ export {
   type CrawlRun,
   type Page,
 } from "./crawl.ts";
+export { percentile, RunStats, type RunSummary, type StatusClass } from "./stats.ts";

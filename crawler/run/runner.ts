@@ -89,6 +89,10 @@ export function workersFor(mode: Mode, concurrency: number): number {
  * Invalid lines give error records first; with `signal` aborted, in-flight jobs end as `aborted`
  * records and queued ones are not started.
  *
+ * @param input The URLs, or parsed list entries with their line numbers.
+ * @param options Fetch options, `concurrency` and `mode`.
+ * @returns The run: iterate it for the records, or `pipeTo` a sink.
+ *
  * @example
  * ```ts ignore
  * import { fetchAll } from "./runner.ts";
@@ -113,6 +117,9 @@ export function fetchAll(input: RunInput, options: ListOptions = {}): Run {
 
 /**
  * Separates fetchable URLs from invalid list lines (which become `invalid-url` records).
+ *
+ * @param input The URLs, or parsed list entries.
+ * @returns The fetchable URLs with their lines, and one error record per invalid line.
  *
  * @example
  * ```ts
@@ -148,6 +155,10 @@ export interface FetchedPage {
 /**
  * One URL, as a worker does it: fetched, and read as a page (title; with `keepHtml`, the page).
  *
+ * @param url The URL to fetch.
+ * @param options Fetch options; `keepHtml` also returns the decoded page.
+ * @returns The record, and the page when asked for and HTML.
+ *
  * @example
  * ```ts ignore
  * import { fetchPage } from "./runner.ts";
@@ -169,6 +180,10 @@ export async function fetchPage(
 
 /**
  * Fetches one URL and reports it. Never throws.
+ *
+ * @param url The URL to fetch.
+ * @param options Fetch options.
+ * @returns The record: ok or not, never a thrown error.
  *
  * @example
  * ```ts ignore
@@ -201,6 +216,12 @@ export interface RunExtras {
  * Runs workers over any {@linkcode Frontier} until it reports the end: the `first` records, then
  * one per job, go to `sink` in completion order. The frontier is closed at the end. Used by
  * `fetchAll` (a URL list) and the crawler (discovered links).
+ *
+ * @param frontier Where the workers take jobs and give back links.
+ * @param sink Where the records go.
+ * @param options Fetch options, `concurrency` and `mode`.
+ * @param extras Link extraction, records to hand out first, and a set-up step.
+ * @returns When every worker has finished (rejects with the first worker failure).
  *
  * @example
  * ```ts ignore
@@ -271,6 +292,9 @@ export async function runFrontier(
  * A {@linkcode Run} from a function that pipes records into a sink: `pipeTo` calls it, and the
  * iterator runs it in a greenlet, queueing its records for the consumer (who may stop early: the
  * greenlet, and with it the workers, is then killed).
+ *
+ * @param pipe Runs the work, handing each record to the sink it is given.
+ * @returns The run.
  *
  * @example
  * ```ts

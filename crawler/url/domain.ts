@@ -7,7 +7,7 @@
  * @module
  */
 // deno-lint-ignore no-import-prefix -- pinned inline: mod.ts must work imported by URL
-import { getDomain } from "npm:tldts@7.5.4";
+import { getDomain } from "npm:tldts@7.6.4";
 
 /**
  * The registrable domain (eTLD+1, Public Suffix List with its private section) of a hostname;

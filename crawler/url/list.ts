@@ -40,6 +40,9 @@ function problem(text: string): string | null {
  * trimmed; blank lines and lines starting with `#` skipped; duplicates kept. Lines that are not
  * absolute http(s) URLs become error entries. `line` is 1-based.
  *
+ * @param text The list, decoded.
+ * @returns One entry per non-blank, non-comment line.
+ *
  * @example
  * ```ts
  * parseUrlList("# list\nhttp://a.test/\n\nftp://b.test/\r\n");
@@ -60,6 +63,9 @@ export function parseUrlList(text: string): ListEntry[] {
 
 /**
  * Decodes the input file as UTF-8 (invalid bytes become U+FFFD) and removes a leading BOM.
+ *
+ * @param bytes The file as read.
+ * @returns Its text.
  *
  * @example
  * ```ts

@@ -12,7 +12,7 @@ import type { FetchRecord } from "../record.ts";
  *
  * @example
  * ```ts
- * import type { StatusClass } from "./summary.ts";
+ * import type { StatusClass } from "./stats.ts";
  * const cls: StatusClass = "4xx";
  * if (cls !== "4xx") throw new Error("unreachable");
  * ```
@@ -24,7 +24,7 @@ export type StatusClass = "2xx" | "3xx" | "4xx" | "5xx" | "other" | "none";
  *
  * @example
  * ```ts
- * import { RunStats, type RunSummary } from "./summary.ts";
+ * import { RunStats, type RunSummary } from "./stats.ts";
  * const summary: RunSummary = new RunStats().summary(0);
  * if (summary.urls !== 0 || summary.busiestHost !== null) throw new Error("empty run");
  * ```
@@ -84,7 +84,7 @@ function nearestRank(sorted: ArrayLike<number>, p: number): number | null {
  *
  * @example
  * ```ts
- * import { percentile } from "./summary.ts";
+ * import { percentile } from "./stats.ts";
  * const xs = Array.from({ length: 100 }, (_, i) => 100 - i); // 100 … 1
  * if (percentile(xs, 50) !== 50 || percentile(xs, 99) !== 99) throw new Error("nearest rank");
  * if (percentile([], 50) !== null) throw new Error("empty");
@@ -135,7 +135,7 @@ export class RunStats {
    *
    * @example
    * ```ts
-   * import { RunStats } from "./summary.ts";
+   * import { RunStats } from "./stats.ts";
    * import { blankRecord } from "../record.ts";
    * const stats = new RunStats();
    * stats.add({ ...blankRecord("http://127.0.0.1/"), error: { code: "timeout", message: "" } });
@@ -171,7 +171,7 @@ export class RunStats {
    *
    * @example
    * ```ts
-   * import { RunStats } from "./summary.ts";
+   * import { RunStats } from "./stats.ts";
    * import { blankRecord } from "../record.ts";
    * const stats = new RunStats();
    * for (const n of [1, 2]) stats.add({ ...blankRecord(`http://h.test/${n}`), timeMs: 100 });
