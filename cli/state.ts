@@ -25,7 +25,10 @@ export interface StateRun {
   watch(records: LineWriter): void;
   /** The format as this run writes it: no CSV header when `-o` already holds records. */
   format(format: RecordFormat): RecordFormat;
-  /** Wraps the CLI's sink: interrupted (aborted) records are left out. */
+  /**
+   * Wraps the CLI's sink: interrupted (aborted) records are left out, and so are the records of
+   * invalid input lines when `-o` already holds them.
+   */
   sink(sink: RecordSink): RecordSink;
   /** Closes the state (after the run's last commit). */
   close(): void;
@@ -126,9 +129,13 @@ function withOutput(state: SqliteState, output: string | undefined): StateRun {
     output: file,
     watch: (writer) => void (records = writer),
     format: (format) => appending ? { ...format, header: null } : format,
+    // Interrupted pages are fetched again; invalid input lines are already in a resumed -o.
     sink: (sink) => ({
       start: sink.start?.bind(sink),
-      record: (r) => void (r.error?.code === "aborted" || sink.record(r)),
+      record(r) {
+        const code = r.error?.code;
+        if (code !== "aborted" && !(appending && code === "invalid-url")) sink.record(r);
+      },
     }),
     close() {
       state.onCommit = undefined;

@@ -227,12 +227,13 @@ test("state: Ctrl-C (SIGINT) twice, then a rerun: exit 130 each time, repeats on
   }
 });
 
-test("state: a URL list of 10,000 lines killed twice resumes; one record per line", async () => {
+test("state: a URL list of 10,000 URLs killed twice resumes; one record per line", async () => {
   const site = await startSite({ pages: 10_000, links: 1, pageBytes: 200 });
   try {
     await withDir(async (dir) => {
       const list = `${dir}/urls.txt`;
       const lines = Array.from({ length: 10_000 }, (_, i) => `${site.url}${site.site!.pathOf(i)}`);
+      lines.push("not-a-url"); // line 10,001: one invalid-url record, written once
       await Deno.writeTextFile(list, lines.join("\n") + "\n");
       const out = `${dir}/records.ndjson`;
       const args = ["-c", "16", "--format", "ndjson", "--state", `${dir}/list.db`, "-o", out, list];
@@ -244,8 +245,9 @@ test("state: a URL list of 10,000 lines killed twice resumes; one record per lin
       const last = await runCli(dir, args);
       assertEquals(last.code, 0, last.stderr);
       const got = await records(out);
-      assertEquals(got.length, 10_000);
-      assertEquals(new Set(got.map((r) => r.line)).size, 10_000, "a line is in -o twice");
+      assertEquals(got.length, 10_001);
+      assertEquals(new Set(got.map((r) => r.line)).size, 10_001, "a line is in -o twice");
+      assertEquals(got.filter((r) => r.error?.code === "invalid-url").map((r) => r.line), [10_001]);
       for (const r of got) assertEquals(r.url, lines[r.line! - 1]);
       assertEquals(site.counts.size, 10_000, "every listed URL fetched");
       assert(repeats(site) <= steps.length * (16 + COMMIT_PAGES), `${repeats(site)} repeats`);
