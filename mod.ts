@@ -46,8 +46,9 @@ export type { OpenOptions, UrlResponse } from "./green/io/mod.ts";
 
 // The crawler built on it.
 export { VERSION } from "./crawler/version.ts";
-export type { ErrorCode, FetchError, FetchRecord } from "./crawler/record.ts";
+export type { ErrorCode, FetchError, FetchRecord, RedirectStop } from "./crawler/record.ts";
 export {
+  addressRules,
   crawl,
   crawlMeaning,
   fetchAll,
@@ -59,6 +60,7 @@ export {
   RunStats,
 } from "./crawler/run/mod.ts";
 export type {
+  AddressRules,
   CrawlOptions,
   CrawlRun,
   FetchedPage,
@@ -74,7 +76,7 @@ export type {
   RunSummary,
   StatusClass,
 } from "./crawler/run/mod.ts";
-export type { FetchOptions, KeepBody } from "./crawler/fetch/mod.ts";
+export type { FetchOptions, KeepBody, RedirectAnswer } from "./crawler/fetch/mod.ts";
 export type { RobotsStore, RobotsVerdict } from "./crawler/robots/mod.ts";
 export {
   CrawlFrontier,
@@ -95,6 +97,7 @@ export type {
   Job,
   JobResult,
   Origin,
+  RedirectVerdict,
   SeenStore,
 } from "./crawler/frontier/mod.ts";
 export { FORMATS, sanitizeRecord, stripControl } from "./crawler/format/mod.ts";
@@ -116,5 +119,6 @@ export type {
 export { renderReport } from "./crawler/report/mod.ts";
 export type { ReportOptions, ReportRun, SweepPoint } from "./crawler/report/mod.ts";
 export type { InScope, ScopeMode, ScopeReason, ScopeVerdict } from "./crawler/url/mod.ts";
-export { parseUrlList } from "./crawler/url/mod.ts";
+export { AddressGuard, nonPublicHost, nonPublicRange, parseUrlList } from "./crawler/url/mod.ts";
+export type { AddressGuardOptions, Resolver } from "./crawler/url/mod.ts";
 export type { ListEntry } from "./crawler/url/mod.ts";

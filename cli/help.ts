@@ -52,7 +52,9 @@ Crawling (with --depth above 0 the listed pages' links are followed):
                           list). Each page is fetched once, however it is linked
   --scope <s>             host: links must stay on the seed's host (default);
                           domain: on its registrable domain (a.example.co.uk ~ b.example.co.uk);
-                          any: anywhere, except loopback/private/metadata addresses
+                          any: anywhere public: links to non-public addresses (loopback,
+                          private, link-local, metadata, reserved, multicast; names under
+                          localhost and internal; names resolving to those) are not followed
   --include <regex>       follow only URLs matching (repeatable; any one must match)
   --exclude <regex>       never follow URLs matching (repeatable)
   --max-pages <n>         stop queueing after n pages, listed URLs included (default 10000)
@@ -61,7 +63,9 @@ Crawling (with --depth above 0 the listed pages' links are followed):
                           Crawl-delay raises it)
   --ignore-robots         fetch discovered URLs even where robots.txt disallows them
                           (robots.txt is obeyed by default; listed URLs are always fetched)
-  --allow-private         with --scope any, follow links to private/loopback addresses too
+  --allow-private         follow redirects (and with --scope any, links) to non-public
+                          addresses too. Without it, a redirect from a listed URL to another
+                          host must reach a public address, or the record stops there
 
 Long runs (a list or a crawl):
   --state <file>          keep the run's state in this SQLite file; rerunning the same command
@@ -94,13 +98,18 @@ Output:
   -h, --help              this text
   --version               the version
 
-Exit codes: 0 every URL ok; 1 some URLs failed (network error, timeout, HTTP >= 400,
-invalid line); 2 usage or input error; 130 interrupted (Ctrl-C: finished records are
-written, in-flight requests aborted, the summary printed; in --mode blocking and --compare
-the frozen thread cannot run a handler, so Ctrl-C ends the process at once, no summary).
+Exit codes: 0 every URL ok (also when stdout is closed by its reader, e.g. | head: the run
+stops at once, quietly); 1 some URLs failed (network error, timeout, HTTP >= 400, invalid
+line); 2 usage, input or output error (-o unwritable, a full disk); 130 interrupted (Ctrl-C:
+finished records are written, in-flight requests aborted, the summary printed; in --mode
+blocking and --compare the frozen thread cannot run a handler, so Ctrl-C ends the process
+at once, no summary).
 
 Permissions (the least each run needs):
-  --allow-net             or --allow-net=host1,host2 to pin the hosts
+  --allow-net             or --allow-net=host1,host2 to pin the hosts. Redirects to other
+                          hosts (and --scope any links) are resolved before they are
+                          requested, which needs the nameserver too; a host outside a
+                          pinned --allow-net is refused without a lookup
   --allow-read=<file>     for each list file (none for URL arguments or -)
   --allow-write=<file>    for -o <file> and --report <file>
   --allow-read=<dir> --allow-write=<dir>

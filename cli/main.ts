@@ -2,7 +2,9 @@
  * The command line's run: reads the URL list, runs the green workers (or `--compare`s the modes,
  * or `--sweep`s the concurrency), pipes the records into the output sink, prints the summary
  * (and with `--report` writes the HTML waterfall), and gives the exit code: 0 all ok, 1 some
- * failed, 2 usage or input error, 130 interrupted.
+ * failed, 2 usage, input or output error, 130 interrupted. When stdout is closed by its reader
+ * (`| head`), the run stops at once and ends quietly with 0; when the records cannot be written
+ * (a full disk), it stops at once and ends with 2 and one line.
  * @module
  */
 import { parseCli } from "./args.ts";
@@ -33,7 +35,7 @@ import { InputError, readInputs } from "./input.ts";
 export async function main(args: string[]): Promise<number> {
   const action = parseCli(args);
   if (action.kind === "print") {
-    Deno.stdout.writeSync(new TextEncoder().encode(action.text));
+    syncWriter(Deno.stdout).line(action.text.replace(/\n$/, ""));
     return 0;
   }
   if (action.kind === "usage-error") return fail(action.message);
@@ -62,7 +64,7 @@ export async function main(args: string[]): Promise<number> {
   const progress = !options.quiet && !options.noProgress && Deno.stderr.isTerminal()
     ? new (await import("./progress.ts")).Progress()
     : undefined;
-  const session: Session = { options, controller, progress, state };
+  const session: Session = { options, controller, progress, closed: false, state };
   let interrupts = 0;
   const onInterrupt = () => {
     if (++interrupts > 1) {
@@ -82,6 +84,8 @@ export async function main(args: string[]): Promise<number> {
       : options.compare
       ? await runCompare(entries, session)
       : await runList(entries, session);
+    if (session.writeError) return fail(session.writeError);
+    if (session.closed) return 0;
     if (controller.signal.aborted) return 130;
     return ok ? 0 : 1;
   } catch (error) {
@@ -101,6 +105,15 @@ interface Session {
   progress: Progress | undefined;
   /** `--state`: the open state and its output file. */
   state?: StateRun;
+  /** stdout was closed by its reader (`| head`): the run stops and ends quietly. */
+  closed: boolean;
+  /** Why the records could not be written (a full disk): the run stops and exits 2. */
+  writeError?: string;
+}
+
+/** True when the run was stopped by Ctrl-C (not by its output going away). */
+function interrupted(session: Session): boolean {
+  return session.controller.signal.aborted && !session.closed && !session.writeError;
 }
 
 async function runList(entries: ListEntry[], session: Session): Promise<boolean> {
@@ -168,7 +181,7 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
         summary,
       }], { title: `greencrawl: ${summary.urls} URLs, ${label}` });
     }
-    if (!options.quiet) {
+    if (!options.quiet && !session.closed && !session.writeError) {
       const extra = crawlRun
         ? crawlRows(crawlRun.counters, crawlRun.budgetReached, options.maxPages)
         : [];
@@ -177,7 +190,7 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
       if (options.format === "text" && !file) records.line(`\n${text}`);
       else notes.line(text);
     }
-    if (controller.signal.aborted) warn("interrupted: in-flight requests were aborted");
+    if (interrupted(session)) warn("interrupted: in-flight requests were aborted");
     return summary.failed === 0;
   } finally {
     records.close(); // writes what was gathered, even when the run failed
@@ -277,11 +290,20 @@ function watch(progress: Progress | undefined, total: number) {
  * and redraws it after.
  */
 function writers(
-  { controller, progress }: Session,
+  session: Session,
   file?: Deno.FsFile,
   gather = false,
 ): { records: LineWriter; notes: LineWriter } {
-  const records = syncWriter(file ?? Deno.stdout, () => controller.abort(), gather);
+  const { controller, progress } = session;
+  const records = syncWriter(file ?? Deno.stdout, (error) => {
+    // Either way nothing more can be written: stop fetching at once.
+    if (file || !(error instanceof Deno.errors.BrokenPipe)) {
+      session.writeError ??= `cannot write ${file ? session.options.output : "standard output"}: ${
+        stripControl(error.message)
+      }`;
+    } else session.closed = true;
+    controller.abort(new DOMException("output closed", "AbortError"));
+  }, gather);
   const notes = syncWriter(Deno.stderr);
   if (!progress) return { records, notes };
   const shared = !file && Deno.stdout.isTerminal();
@@ -291,13 +313,20 @@ function writers(
   };
 }
 
-/** Opens `path` for writing before the run, so a bad path fails at once (exit 2), not at the end. */
+/**
+ * Opens `path` for writing before the run, so a bad path fails at once (exit 2), not at the end.
+ * An empty write probes it: a device that can take nothing (`/dev/full`) fails here too.
+ */
 function openForWrite(path: string | undefined): Deno.FsFile | undefined {
   if (path === undefined) return undefined;
+  let file: Deno.FsFile | undefined;
   try {
-    return Deno.openSync(path, { write: true, create: true, truncate: true });
+    file = Deno.openSync(path, { write: true, create: true, truncate: true });
+    file.writeSync(new Uint8Array(0));
+    return file;
   } catch (error) {
-    throw new InputError(`cannot write ${path}: ${(error as Error).message}`);
+    file?.close();
+    throw new InputError(`cannot write ${path}: ${stripControl((error as Error).message)}`);
   }
 }
 

@@ -27,8 +27,9 @@ const BLOCK_CHARS = 32 * 1024;
 const BLOCK_DELAY_MS = 50;
 
 /**
- * Writes lines to a Deno writer synchronously; after a broken pipe it goes quiet and calls
- * `onBroken` once (so `| head` ends the run instead of crashing it).
+ * Writes lines to a Deno writer synchronously; after a failed write (a broken pipe, a full
+ * disk) it goes quiet and calls `onBroken` once with the error (so `| head` or a full disk ends
+ * the run instead of crashing it).
  *
  * With `gather`, a target that is not a terminal gets lines in blocks of up to 32 KiB, at most
  * 50 ms late (one write per record was ~4% of a fast crawl's CPU). What is gathered is written by
@@ -46,7 +47,7 @@ const BLOCK_DELAY_MS = 50;
  */
 export function syncWriter(
   target: { writeSync(p: Uint8Array): number; close?(): void; isTerminal?(): boolean },
-  onBroken?: () => void,
+  onBroken?: (error: Error) => void,
   gather = false,
 ): LineWriter {
   let broken = false;
@@ -59,9 +60,8 @@ export function syncWriter(
     try {
       while (bytes.length > 0) bytes = bytes.subarray(target.writeSync(bytes));
     } catch (error) {
-      if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
       broken = true;
-      onBroken?.();
+      onBroken?.(error instanceof Error ? error : new Error(String(error)));
     }
   };
   const flush = () => {

@@ -7,9 +7,14 @@
 
 /** Short machine-readable error codes carried by {@linkcode FetchError}. */
 export type ErrorCode =
-  | "invalid-url" // the input line is not an absolute http(s) URL
+  | "invalid-url" // not an absolute http(s) URL (an input line, or a URL fetch rejects)
   | "timeout" // no complete response within --timeout
-  | "network" // connection refused, reset, DNS failure, TLS failure…
+  | "network" // connection refused or reset, a TLS handshake or DNS lookup that may work later…
+  | "dns" // the host name does not resolve (names under .invalid fail without a lookup)
+  | "tls" // the server's certificate is not valid for it (untrusted, expired, wrong name)
+  | "permission" // Deno's permissions do not allow the request (--allow-net)
+  | "blocked-port" // fetch never connects to this port (the Fetch standard's bad ports)
+  | "non-public-address" // the host is not public and the address rules refuse it
   | "http" // the server answered with a status >= 400
   | "too-large" // the decoded body exceeded --max-bytes
   | "too-many-redirects" // more than --max-redirects hops
@@ -17,6 +22,19 @@ export type ErrorCode =
   | "bad-redirect" // a 3xx without a usable Location
   | "aborted" // the run was interrupted (Ctrl-C) or the caller aborted
   | "robots"; // robots.txt disallows the URL (crawling only)
+
+/**
+ * Why a redirect was not followed although nothing failed (the record stays ok, with the redirect
+ * response as its last one): its target is out of the crawl's scope, disallowed by robots.txt,
+ * already seen (queued, fetched or reached by another redirect), or on a non-public address; or
+ * the frontier declined without a reason (`redirect-refused`).
+ */
+export type RedirectStop =
+  | "redirect-out-of-scope"
+  | "redirect-disallowed"
+  | "redirect-seen"
+  | "redirect-non-public"
+  | "redirect-refused";
 
 /** Why a record is not ok: a short code and a one-line human message. */
 export interface FetchError {
@@ -58,9 +76,17 @@ export interface FetchRecord {
   redirects: number;
   /** The URLs that answered with a redirect, in order (empty when none). */
   redirectChain: string[];
+  /**
+   * Where the last response redirected to, when that redirect was not followed (see `stopped`,
+   * and the errors `redirect-loop`, `too-many-redirects`, `bad-redirect`, and a refused target's
+   * `dns`, `permission`); null when every redirect was followed.
+   */
+  location: string | null;
+  /** Why the redirect to `location` was not followed, when that was a rule, not a failure. */
+  stopped: RedirectStop | null;
   /** Null when ok, otherwise why not. */
   error: FetchError | null;
-  /** HTTP attempts made (1 + retries used). */
+  /** HTTP attempts made (1 + retries used); 0 when the URL was refused before any request. */
   attempts: number;
   /** Index of the green worker that fetched the URL; null when no worker ran it. */
   worker: number | null;
@@ -98,6 +124,8 @@ export function blankRecord(url: string): FetchRecord {
     title: null,
     redirects: 0,
     redirectChain: [],
+    location: null,
+    stopped: null,
     error: null,
     attempts: 0,
     worker: null,

@@ -23,11 +23,38 @@ export class AsyncResult<T = unknown> extends Linkable {
   #value: T | undefined;
   #exception: unknown;
 
-  /** True once a value or an error was set. */
+  /**
+   * True once a value or an error was set.
+   *
+   * @returns Whether `get()` returns (or throws) at once.
+   *
+   * @example
+   * ```ts
+   * import { AsyncResult } from "../mod.ts";
+   * const r = new AsyncResult();
+   * if (r.ready()) throw new Error("nothing set yet");
+   * r.setException(new Error("x"));
+   * if (!r.ready()) throw new Error("an error makes it ready too");
+   * ```
+   */
   ready(): boolean {
     return this.#ready;
   }
-  /** True when a value (not an error) was set. */
+  /**
+   * True when a value (not an error) was set.
+   *
+   * @returns False before anything was set, and after `setException`.
+   *
+   * @example
+   * ```ts
+   * import { AsyncResult } from "../mod.ts";
+   * const r = new AsyncResult<number>();
+   * r.set(1);
+   * if (!r.successful()) throw new Error("a value was set");
+   * r.setException(new Error("x"));
+   * if (r.successful()) throw new Error("the error overwrote it");
+   * ```
+   */
   successful(): boolean {
     return this.#ready && !this.#failed;
   }
@@ -40,11 +67,37 @@ export class AsyncResult<T = unknown> extends Linkable {
     return this.#exception;
   }
 
-  /** Stores `value` and wakes the waiters. */
+  /**
+   * Stores `value` and wakes the waiters; setting again overwrites.
+   *
+   * @param value The result.
+   *
+   * @example
+   * ```ts
+   * import { AsyncResult } from "../mod.ts";
+   * const r = new AsyncResult<string>();
+   * r.set("first");
+   * r.set("second");
+   * if ((await r.get()) !== "second") throw new Error("the last set wins");
+   * ```
+   */
   set(value: T): void {
     this.#settle(false, value, undefined);
   }
-  /** Stores an error and wakes the waiters. */
+  /**
+   * Stores an error and wakes the waiters; `get()` re-throws it.
+   *
+   * @param error The failure.
+   *
+   * @example
+   * ```ts
+   * import { AsyncResult } from "../mod.ts";
+   * const r = new AsyncResult<number>();
+   * const failure = new Error("no page");
+   * r.setException(failure);
+   * if ((await r.get().catch((e) => e)) !== failure) throw new Error("re-thrown");
+   * ```
+   */
   setException(error: unknown): void {
     this.#settle(true, undefined, error);
   }
@@ -60,6 +113,18 @@ export class AsyncResult<T = unknown> extends Linkable {
   /**
    * The value, or the stored error re-thrown; throws `Timeout` when not ready at once
    * (`block: false`) or within `timeout` seconds.
+   *
+   * @param options `block: false` to not wait; `timeout` in seconds.
+   * @returns The value.
+   * @throws The stored error, or `Timeout`.
+   *
+   * @example
+   * ```ts
+   * import { AsyncResult, Timeout } from "../mod.ts";
+   * const r = new AsyncResult<number>();
+   * const early = await r.get({ timeout: 0.01 }).catch((e) => e);
+   * if (!(early instanceof Timeout)) throw new Error("nothing within 10 ms");
+   * ```
    */
   async get(options: { block?: boolean; timeout?: number } = {}): Promise<T> {
     if (!this.#ready) {
@@ -70,12 +135,39 @@ export class AsyncResult<T = unknown> extends Linkable {
     return this.#value as T;
   }
 
-  /** Same as `get({ block: false })`. */
+  /**
+   * Same as `get({ block: false })`.
+   *
+   * @returns The value; rejects with `Timeout` when none is set yet, or with the stored error.
+   *
+   * @example
+   * ```ts
+   * import { AsyncResult, Timeout } from "../mod.ts";
+   * const r = new AsyncResult<number>();
+   * if (!((await r.getNowait().catch((e) => e)) instanceof Timeout)) throw new Error("empty");
+   * r.set(7);
+   * if ((await r.getNowait()) !== 7) throw new Error("set");
+   * ```
+   */
   getNowait(): Promise<T> {
     return this.get({ block: false });
   }
 
-  /** Waits until ready; resolves the value, or undefined on timeout or when an error is stored. */
+  /**
+   * Waits until ready; never throws the stored error (check `successful()`).
+   *
+   * @param timeout Seconds to wait at most; undefined waits for ever.
+   * @returns The value, or undefined on timeout or when an error is stored.
+   *
+   * @example
+   * ```ts
+   * import { AsyncResult } from "../mod.ts";
+   * const r = new AsyncResult<number>();
+   * if ((await r.wait(0.01)) !== undefined) throw new Error("timed out");
+   * r.setException(new Error("x"));
+   * if ((await r.wait()) !== undefined || !r.ready()) throw new Error("ready, no value");
+   * ```
+   */
   async wait(timeout?: number): Promise<T | undefined> {
     await this.waitReady(timeout);
     return this.#ready && !this.#failed ? this.#value : undefined;

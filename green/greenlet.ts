@@ -94,6 +94,10 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
    * Creates and starts a greenlet (gevent's `Greenlet.spawn`; subclasses get instances of
    * themselves).
    *
+   * @param fn The work.
+   * @param args Its arguments.
+   * @returns The started greenlet.
+   *
    * @example
    * ```ts
    * import { Greenlet } from "../mod.ts";
@@ -115,7 +119,18 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
     return this.#ident ??= nextIdent++;
   }
 
-  /** `Greenlet-<minimalIdent>` unless a name was assigned. */
+  /**
+   * `Greenlet-<minimalIdent>` unless a name was assigned.
+   *
+   * @returns The default name.
+   *
+   * @example
+   * ```ts
+   * import { Greenlet } from "../mod.ts";
+   * const g = new Greenlet();
+   * if (g.name !== `Greenlet-${g.minimalIdent}`) throw new Error("gevent's default name");
+   * ```
+   */
   protected override defaultName(): string {
     return `Greenlet-${this.minimalIdent}`;
   }
@@ -136,11 +151,36 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
   get exception(): unknown {
     return this.#exception;
   }
-  /** Same as {@linkcode Greenlet.dead}. */
+  /**
+   * Same as {@linkcode Greenlet.dead} (the `Waitable` protocol).
+   *
+   * @returns True once finished.
+   *
+   * @example
+   * ```ts
+   * import { spawn } from "../mod.ts";
+   * const g = spawn(() => 1);
+   * if (g.ready()) throw new Error("not run yet");
+   * await g.join();
+   * if (!g.ready()) throw new Error("dead after join");
+   * ```
+   */
   ready(): boolean {
     return this.#dead;
   }
-  /** Dead without an error (a default kill counts as success). */
+  /**
+   * Dead without an error (a default kill counts as success).
+   *
+   * @returns True when it returned or was killed with `GreenletExit`.
+   *
+   * @example
+   * ```ts
+   * import { Greenlet } from "../mod.ts";
+   * const g = new Greenlet(() => "never runs");
+   * await g.kill(); // not started: dies of GreenletExit at once
+   * if (!g.successful()) throw new Error("a default kill is a success");
+   * ```
+   */
   successful(): boolean {
     return this.#dead && !this.#failed;
   }
@@ -153,30 +193,82 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
     return (this.#controller ??= new AbortController()).signal;
   }
 
-  /** Schedules the greenlet; it starts on the hub's next turn (see `schedule`). */
+  /**
+   * Schedules the greenlet; it starts on the hub's next turn (see `schedule`), not inside
+   * `start()`. Starting twice, or after death, does nothing.
+   *
+   * @example
+   * ```ts
+   * import { Greenlet } from "../mod.ts";
+   * let ran = false;
+   * const g = new Greenlet(() => (ran = true));
+   * g.start();
+   * if (!g.started || ran) throw new Error("scheduled, not yet run");
+   * await g.join();
+   * if (!ran) throw new Error("ran once the caller waited");
+   * ```
+   */
   start(): void {
     if (this.#started || this.#dead) return;
     this.#started = true;
-    scheduleCall(startGreenlet, this);
+    scheduleCall(Greenlet.#startScheduled, this);
   }
 
-  /** Schedules the greenlet to start after `seconds`. */
+  /**
+   * Schedules the greenlet to start after `seconds`; it counts as started at once.
+   *
+   * @param seconds The delay.
+   *
+   * @example
+   * ```ts
+   * import { Greenlet } from "../mod.ts";
+   * const g = new Greenlet(() => performance.now());
+   * const t0 = performance.now();
+   * g.startLater(0.02);
+   * if (!g.started) throw new Error("started counts from startLater()");
+   * if ((await g.get()) - t0 < 15) throw new Error("ran about 20 ms later");
+   * ```
+   */
   startLater(seconds: number): void {
     if (this.#started || this.#dead) return;
     this.#started = true;
     this.#startTimer = setTimeout(() => {
       this.#startTimer = undefined;
-      this.runNow();
+      this.#runNow();
     }, Math.max(0, seconds * 1000));
   }
 
-  /** The work; subclasses may override it instead of passing a function. */
+  /**
+   * The work; subclasses may override it instead of passing a function (gevent's `_run`).
+   *
+   * @param args The arguments given to the constructor after the function.
+   * @returns The greenlet's value (or a promise of it).
+   *
+   * @example
+   * ```ts
+   * import { Greenlet } from "../mod.ts";
+   * class Doubler extends Greenlet<number> {
+   *   protected override run(n: number): number {
+   *     return n * 2;
+   *   }
+   * }
+   * const g = new Doubler(undefined, 21);
+   * g.start();
+   * if ((await g.get()) !== 42) throw new Error("run() is the work");
+   * ```
+   */
   protected run(...args: unknown[]): T | Promise<T> {
     return this.#fn ? this.#fn(...args) : (undefined as T);
   }
 
-  /** @internal Runs the function now (the scheduler calls this; see `start`). */
-  runNow(): void {
+  /** The scheduler's entry (a static function: no closure per spawned greenlet). */
+  // deno-lint-ignore no-explicit-any
+  static #startScheduled(g: Greenlet<any>): void {
+    g.#runNow();
+  }
+
+  /** Runs the function now (see `start` and `startLater`). */
+  #runNow(): void {
     if (this.#dead || this.#running) return;
     this.#running = true;
     let result: T | Promise<T>;
@@ -239,23 +331,102 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
     else schedule(() => this.#notify(link));
   }
 
-  /** Runs `callback(this)` in a new greenlet once this one is dead, whatever the outcome. */
+  /**
+   * Runs `callback(this)` in a new greenlet once this one is dead, whatever the outcome
+   * (linked after death: soon). An object target such as `AsyncResult` receives the outcome
+   * instead: `set(value)` or `setException(error)`.
+   *
+   * @param callback A function, or an object with `set` and `setException`.
+   *
+   * @example
+   * ```ts
+   * import { AsyncResult, spawn } from "../mod.ts";
+   * const result = new AsyncResult<number>();
+   * const g = spawn(() => 6 * 7);
+   * g.link(result); // the result receives g's outcome
+   * if ((await result.get()) !== 42) throw new Error("linked result");
+   * ```
+   */
   link(callback: LinkTarget<T>): void {
     this.#addLink(callback, "any");
   }
-  /** Like {@linkcode Greenlet.link}, only when the greenlet succeeded. */
+  /**
+   * Like {@linkcode Greenlet.link}, only when the greenlet succeeded.
+   *
+   * @param callback A function, or an object with `set` and `setException`.
+   *
+   * @example
+   * ```ts
+   * import { AsyncResult, spawn } from "../mod.ts";
+   * const seen = new AsyncResult<string>();
+   * const g = spawn(() => "page");
+   * g.linkValue((dead) => seen.set(`value: ${dead.value}`));
+   * g.linkException(() => seen.set("failed"));
+   * if ((await seen.get()) !== "value: page") throw new Error("only the value link runs");
+   * ```
+   */
   linkValue(callback: LinkTarget<T>): void {
     this.#addLink(callback, "value");
   }
-  /** Like {@linkcode Greenlet.link}, only when the greenlet failed. */
+  /**
+   * Like {@linkcode Greenlet.link}, only when the greenlet failed (`exception` holds the error).
+   *
+   * @param callback A function, or an object with `set` and `setException`.
+   *
+   * @example
+   * ```ts
+   * import { AsyncResult, spawn } from "../mod.ts";
+   * import { setFailureHandler } from "./hub.ts";
+   * const restore = setFailureHandler(() => {}); // keep the failure report off stderr
+   * const seen = new AsyncResult<unknown>();
+   * const g = spawn(() => {
+   *   throw new Error("boom");
+   * });
+   * g.linkException((dead) => seen.set(dead.exception));
+   * if (((await seen.get()) as Error).message !== "boom") throw new Error("the error");
+   * restore();
+   * ```
+   */
   linkException(callback: LinkTarget<T>): void {
     this.#addLink(callback, "exception");
   }
-  /** Calls `callback(this)` synchronously at death; it must not block. */
+  /**
+   * Calls `callback(this)` synchronously at death (on a later turn when already dead); it
+   * must not block. `joinall`, `iwait` and `Group` are built on it.
+   *
+   * @param callback Called with the dead greenlet.
+   *
+   * @example
+   * ```ts
+   * import { spawn } from "../mod.ts";
+   * const order: string[] = [];
+   * const g = spawn(() => "done");
+   * g.rawlink((dead) => order.push(`rawlink ${dead.value}`));
+   * await g.join();
+   * order.push("join");
+   * if (order.join(", ") !== "rawlink done, join") throw new Error("called at death");
+   * ```
+   */
   rawlink(callback: (greenlet: this) => void): void {
     this.#addLink(callback as LinkTarget<T>, "raw");
   }
-  /** Forgets a callback given to any `link*` method. */
+  /**
+   * Forgets a callback given to any `link*` method; unknown callbacks are ignored.
+   *
+   * @param callback The function or object given to `link*`.
+   *
+   * @example
+   * ```ts
+   * import { spawn } from "../mod.ts";
+   * let called = false;
+   * const onDeath = () => (called = true);
+   * const g = spawn(() => 1);
+   * g.rawlink(onDeath);
+   * g.unlink(onDeath);
+   * await g.join();
+   * if (called) throw new Error("unlinked callbacks do not run");
+   * ```
+   */
   unlink(callback: unknown): void {
     const links = this.#links;
     if (!links) return;
@@ -266,6 +437,18 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
   /**
    * Waits until the greenlet is dead or `timeout` seconds have passed. Never throws the
    * greenlet's error (use {@linkcode Greenlet.get}); check `ready()` to tell the two apart.
+   *
+   * @param timeout Seconds to wait at most; undefined waits for ever.
+   * @returns A promise that resolves when the greenlet is dead or the timeout passed.
+   *
+   * @example
+   * ```ts
+   * import { sleep, spawn } from "../mod.ts";
+   * const g = spawn(() => sleep(10));
+   * await g.join(0.01);
+   * if (g.ready()) throw new Error("a timed-out join just returns");
+   * await g.kill();
+   * ```
    */
   join(timeout?: number): Promise<void> {
     if (this.#dead) return Promise.resolve();
@@ -279,6 +462,22 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
   /**
    * The value, or the greenlet's error re-thrown. Throws `Timeout` when it is not ready
    * at once (`block: false`) or within `timeout` seconds.
+   *
+   * @param options `block: false` to not wait; `timeout` in seconds.
+   * @returns The greenlet's value.
+   * @throws The greenlet's error, or `Timeout`.
+   *
+   * @example
+   * ```ts
+   * import { sleep, spawn, Timeout } from "../mod.ts";
+   * const g = spawn(async () => {
+   *   await sleep(0.05);
+   *   return "ok";
+   * });
+   * const early = await g.get({ timeout: 0.01 }).catch((e) => e);
+   * if (!(early instanceof Timeout)) throw new Error("not ready within 10 ms");
+   * if ((await g.get()) !== "ok") throw new Error("the value once dead");
+   * ```
    */
   async get(options: { block?: boolean; timeout?: number } = {}): Promise<T> {
     if (!this.#dead) {
@@ -294,6 +493,26 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
    * Throws `GreenletExit` (or `exception`) into the greenlet at its current green wait and
    * aborts its {@linkcode Greenlet.signal}; by default waits for it to die. A greenlet that
    * has not run yet never runs; killing a dead one does nothing.
+   *
+   * @param options `exception` to throw instead of `GreenletExit`; `block: false` to not wait;
+   * `timeout` in seconds for the wait.
+   * @returns A promise that resolves once the greenlet is dead (or at once, or at the timeout).
+   *
+   * @example
+   * ```ts
+   * import { sleep, spawn } from "../mod.ts";
+   * let cleanedUp = false;
+   * const g = spawn(async () => {
+   *   try {
+   *     await sleep(10);
+   *   } finally {
+   *     cleanedUp = true; // the kill rejects the sleep, so finally blocks run
+   *   }
+   * });
+   * await sleep(0); // g starts and blocks in sleep(10)
+   * await g.kill();
+   * if (!g.dead || !cleanedUp) throw new Error("killed at its green wait");
+   * ```
    */
   async kill(options: KillOptions = {}): Promise<void> {
     if (this.#dead) return;
@@ -313,7 +532,25 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
     if (options.block !== false) await this.join(options.timeout);
   }
 
-  /** `<Greenlet "name" at 0x1: fn(args)>`, as gevent prints it. */
+  /**
+   * `<Greenlet "name" at 0x1: fn(args)>`, as gevent prints it (long arguments are cut).
+   *
+   * @returns The description used in failure reports.
+   *
+   * @example
+   * ```ts
+   * import { Greenlet } from "../mod.ts";
+   * function add(a: number, b: number) {
+   *   return a + b;
+   * }
+   * const g = new Greenlet(add, 2, 3);
+   * g.name = "adder";
+   * const text = g.toString();
+   * if (!text.startsWith('<Greenlet "adder" at 0x') || !text.endsWith(": add(2, 3)>")) {
+   *   throw new Error(text);
+   * }
+   * ```
+   */
   override toString(): string {
     const fn = this.#fn?.name || (this.#fn ? "<anonymous>" : "run");
     const args = this.#args.map(describe).join(", ");
@@ -324,10 +561,6 @@ export class Greenlet<T = unknown> extends RawGreenlet implements Waitable {
 function callRun<T>(g: Greenlet<T>, args: unknown[]): T | Promise<T> {
   // deno-lint-ignore no-explicit-any
   return (g as any).run(...args);
-}
-
-function startGreenlet(g: { runNow(): void }): void {
-  g.runNow();
 }
 
 function isThenable<V>(value: V | PromiseLike<V>): value is PromiseLike<V> {
@@ -353,6 +586,10 @@ function describe(value: unknown): string {
  * Creates a greenlet running `fn(...args)` and schedules it: it starts as soon as the
  * caller awaits something (gevent's `spawn`).
  *
+ * @param fn The work; its return value (awaited) becomes the greenlet's `value`.
+ * @param args Its arguments.
+ * @returns The started greenlet.
+ *
  * @example
  * ```ts
  * import { joinall, sleep, spawn } from "../mod.ts";
@@ -375,6 +612,11 @@ export function spawn<R, A extends unknown[]>(
 /**
  * Like {@linkcode spawn}, but the greenlet starts after `seconds` (it counts as started at once).
  *
+ * @param seconds The delay.
+ * @param fn The work.
+ * @param args Its arguments.
+ * @returns The started greenlet.
+ *
  * @example
  * ```ts
  * import { spawnLater } from "../mod.ts";
@@ -395,6 +637,8 @@ export function spawnLater<R, A extends unknown[]>(
 /**
  * The running greenlet: a {@linkcode Greenlet} inside spawned code, the main raw greenlet
  * (named `"main"`) elsewhere.
+ *
+ * @returns The current greenlet.
  *
  * @example
  * ```ts

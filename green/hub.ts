@@ -51,11 +51,28 @@ export class RawGreenlet {
   get name(): string {
     return this.#name ?? this.defaultName();
   }
+  /** Renames the greenlet (as gevent's `g.name = ...`). */
   set name(value: string) {
     this.#name = value;
   }
 
-  /** The name used when none was assigned. */
+  /**
+   * The name used when none was assigned; subclasses override it.
+   *
+   * @returns `"RawGreenlet"` here, `Greenlet-<n>` for a `Greenlet`.
+   *
+   * @example
+   * ```ts
+   * import { RawGreenlet } from "./hub.ts";
+   * class Worker extends RawGreenlet {
+   *   protected override defaultName(): string {
+   *     return "worker";
+   *   }
+   * }
+   * if (new Worker().name !== "worker") throw new Error("the default name");
+   * if (new Worker("w1").name !== "w1") throw new Error("an assigned name wins");
+   * ```
+   */
   protected defaultName(): string {
     return "RawGreenlet";
   }
@@ -66,6 +83,18 @@ export class RawGreenlet {
    * green wait it starts rejects instead (one-shot). Interrupts that arrive while none can be
    * delivered queue up in order, as gevent's throws do: a `Timeout` firing after a kill must
    * not replace (and so lose) the kill.
+   *
+   * @param reason What the interrupted wait rejects with (a `GreenletExit`, a `Timeout`).
+   *
+   * @example
+   * ```ts
+   * import { block, RawGreenlet } from "./hub.ts";
+   * const g = new RawGreenlet("worker");
+   * const waiting = g.runAs(() => block<void>(() => {})); // blocks until interrupted
+   * g.interrupt(new Error("stop"));
+   * const outcome = await waiting.then(() => "resolved", (e: Error) => e.message);
+   * if (outcome !== "stop") throw new Error("the wait rejects with the reason");
+   * ```
    */
   interrupt(reason: unknown): void {
     if (!this.#blocked()) {
@@ -80,7 +109,22 @@ export class RawGreenlet {
     if (others !== undefined) { for (const w of others) w.cancel(reason); }
   }
 
-  /** Withdraws an interrupt that has not been delivered yet (a cancelled `Timeout`). */
+  /**
+   * Withdraws an interrupt that has not been delivered yet (a cancelled `Timeout`).
+   *
+   * @param reason The value given to {@linkcode RawGreenlet.interrupt}; compared by identity.
+   *
+   * @example
+   * ```ts
+   * import { block, RawGreenlet } from "./hub.ts";
+   * const g = new RawGreenlet();
+   * const reason = new Error("late");
+   * g.interrupt(reason); // not blocked: queued for its next wait
+   * g.withdraw(reason);
+   * const r = await g.runAs(() => block<string>(() => {}, 0.001, () => "timed out"));
+   * if (r !== "timed out") throw new Error("the withdrawn interrupt is not delivered");
+   * ```
+   */
   withdraw(reason: unknown): void {
     const pending = this.#pending;
     if (pending === undefined) return;
@@ -88,7 +132,22 @@ export class RawGreenlet {
     if (i >= 0) pending.splice(i, 1);
   }
 
-  /** @internal Registers a wait; returns a pending interrupt instead when one is queued. */
+  /**
+   * @internal Registers a wait (`block` and `waitFor` call this; user code should not).
+   *
+   * @param waiter The wait; its `cancel(reason)` is called by an interrupt.
+   * @returns The oldest queued interrupt, which the wait must reject with at once (the waiter is
+   * then not registered); otherwise a private "none" marker.
+   *
+   * @example
+   * ```ts
+   * import { RawGreenlet } from "./hub.ts";
+   * const g = new RawGreenlet();
+   * const reason = new Error("stop");
+   * g.interrupt(reason); // not blocked: queued
+   * if (g.enter({ cancel() {} }) !== reason) throw new Error("the next wait gets it");
+   * ```
+   */
   enter(waiter: Waiter): unknown {
     const pending = this.#pending;
     if (pending !== undefined && pending.length > 0) return pending.shift();
@@ -103,13 +162,45 @@ export class RawGreenlet {
     return this.#waiter !== undefined || (this.#others !== undefined && this.#others.size > 0);
   }
 
-  /** @internal Unregisters a finished wait. */
+  /**
+   * @internal Unregisters a finished wait (`block` and `waitFor` call this; user code should
+   * not).
+   *
+   * @param waiter The wait given to {@linkcode RawGreenlet.enter}.
+   *
+   * @example
+   * ```ts
+   * import { RawGreenlet } from "./hub.ts";
+   * const g = new RawGreenlet();
+   * let cancelled = false;
+   * const waiter = { cancel: () => (cancelled = true) };
+   * g.enter(waiter);
+   * g.leave(waiter);
+   * g.interrupt(new Error("stop")); // queued for the next wait, not delivered to this one
+   * if (cancelled) throw new Error("a finished wait is not interrupted");
+   * ```
+   */
   leave(waiter: Waiter): void {
     if (this.#waiter === waiter) this.#waiter = undefined;
     else this.#others?.delete(waiter);
   }
 
-  /** @internal Runs `fn(...args)` with this greenlet as the current one. */
+  /**
+   * @internal Runs `fn(...args)` with this greenlet as the current one (`Greenlet` runs its
+   * work this way); waits begun inside belong to this greenlet.
+   *
+   * @param fn The function to call.
+   * @param args Its arguments.
+   * @returns What `fn` returns.
+   *
+   * @example
+   * ```ts
+   * import { current, RawGreenlet } from "./hub.ts";
+   * const g = new RawGreenlet("helper");
+   * if (g.runAs(() => current().name) !== "helper") throw new Error("current() inside");
+   * if (current().name !== "main") throw new Error("and main again outside");
+   * ```
+   */
   runAs<R, A extends unknown[]>(fn: (...args: A) => R, ...args: A): R {
     return storage.run(this, fn, ...args);
   }

@@ -18,6 +18,10 @@ export interface WaitOptions {
  * Yields each object as it becomes ready: those already ready first (input order), then in
  * completion order. At the timeout the iteration simply stops.
  *
+ * @param objects Greenlets, events, async results: any {@linkcode Waitable}s.
+ * @param options `timeout` in seconds; `count` to stop after that many.
+ * @returns An async generator of the objects as they become ready.
+ *
  * @example
  * ```ts
  * import { iwait, sleep, spawn } from "../mod.ts";
@@ -69,6 +73,10 @@ export async function* iwait<W extends Waitable>(
 /**
  * Waits until the objects are ready (or `count` of them, or the timeout); returns the ready
  * ones in completion order.
+ *
+ * @param objects Greenlets, events, async results: any {@linkcode Waitable}s.
+ * @param options `timeout` in seconds; `count` to return after that many.
+ * @returns The ready objects, in completion order (those ready at the call first).
  *
  * @example
  * ```ts

@@ -23,6 +23,12 @@ export interface JoinallOptions {
 /**
  * Waits for greenlets to finish; returns the finished ones in completion order.
  *
+ * @param greenlets The greenlets.
+ * @param options `timeout` in seconds; `count` to return after that many; `raiseError` to
+ * throw the first failure.
+ * @returns The dead greenlets: those dead at the call first (input order), then in completion
+ * order; fewer than given after a timeout.
+ *
  * @example
  * ```ts
  * import { joinall, sleep, spawn } from "../mod.ts";
@@ -63,6 +69,10 @@ export function joinall<G extends Greenlet<any>>(
 
 /**
  * Kills greenlets; by default waits (up to `timeout` seconds) until they are all dead.
+ *
+ * @param greenlets The greenlets.
+ * @param options As for {@linkcode Greenlet.kill}: `exception`, `block`, `timeout`.
+ * @returns A promise that resolves once they are dead (or at once with `block: false`).
  *
  * @example
  * ```ts

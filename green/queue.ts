@@ -104,7 +104,25 @@ export class Queue<T> {
   #head = 0;
   #size = 0;
 
-  /** Adds an item to the storage. */
+  /**
+   * Adds an item to the storage (a FIFO ring buffer here). Storage hook: subclasses override
+   * `store`, `take`, `front` and `stored` together, or extend one of them.
+   *
+   * @param item The accepted item.
+   *
+   * @example
+   * ```ts
+   * import { Queue } from "../mod.ts";
+   * class Trimmed extends Queue<string> {
+   *   protected override store(item: string): void {
+   *     super.store(item.trim());
+   *   }
+   * }
+   * const q = new Trimmed();
+   * q.putNowait("  https://example.com/ ");
+   * if (q.getNowait() !== "https://example.com/") throw new Error("stored trimmed");
+   * ```
+   */
   protected store(item: T): void {
     if (this.#size === this.#ring.length) {
       const old = this.#ring;
@@ -116,7 +134,18 @@ export class Queue<T> {
     this.#ring[(this.#head + this.#size) % this.#ring.length] = item;
     this.#size++;
   }
-  /** Removes and returns the next item (the storage is not empty). */
+  /**
+   * Removes and returns the next item; only called when the storage is not empty.
+   *
+   * @returns The oldest item here; `get` and `getNowait` hand it out.
+   *
+   * @example
+   * ```ts
+   * import { Queue } from "../mod.ts";
+   * const q = new Queue<number>(0, [1, 2]);
+   * if (q.getNowait() !== 1) throw new Error("first in, first out");
+   * ```
+   */
   protected take(): T {
     const item = this.#ring[this.#head] as T;
     this.#ring[this.#head] = undefined;
@@ -124,32 +153,123 @@ export class Queue<T> {
     this.#size--;
     return item;
   }
-  /** Returns the next item without removing it (the storage is not empty). */
+  /**
+   * Returns the next item without removing it; only called when the storage is not empty.
+   *
+   * @returns The item `take()` would return; `peekNowait` reads it.
+   *
+   * @example
+   * ```ts
+   * import { Queue } from "../mod.ts";
+   * const q = new Queue<string>(0, ["a", "b"]);
+   * if (q.peekNowait() !== "a" || q.qsize() !== 2) throw new Error("peeked, not taken");
+   * ```
+   */
   protected front(): T {
     return this.#ring[this.#head] as T;
   }
-  /** Number of stored items. */
+  /**
+   * Number of stored items.
+   *
+   * @returns The count that `qsize`, `empty` and `full` read.
+   *
+   * @example
+   * ```ts
+   * import { Queue } from "../mod.ts";
+   * if (new Queue(0, ["a", "b"]).qsize() !== 2) throw new Error("two stored");
+   * ```
+   */
   protected stored(): number {
     return this.#size;
   }
 
-  /** Number of items in the queue. */
+  /**
+   * Number of items in the queue (items of waiting putters not counted).
+   *
+   * @returns The count.
+   *
+   * @example
+   * ```ts
+   * import { Queue } from "../mod.ts";
+   * const q = new Queue<number>();
+   * q.putNowait(1);
+   * if (q.qsize() !== 1) throw new Error("one item");
+   * ```
+   */
   qsize(): number {
     return this.stored();
   }
-  /** True when there is no item. */
+  /**
+   * True when there is no item.
+   *
+   * @returns Whether `getNowait` would throw.
+   *
+   * @example
+   * ```ts
+   * import { Queue } from "../mod.ts";
+   * if (!new Queue().empty()) throw new Error("a new queue is empty");
+   * ```
+   */
   empty(): boolean {
     return this.stored() === 0;
   }
-  /** True when a bounded queue holds `maxsize` items. */
+  /**
+   * True when a bounded queue holds `maxsize` items; an unbounded queue is never full.
+   *
+   * @returns Whether `putNowait` would throw.
+   *
+   * @example
+   * ```ts
+   * import { Queue } from "../mod.ts";
+   * if (!new Queue(1, ["a"]).full() || new Queue(0, ["a"]).full()) throw new Error("full");
+   * ```
+   */
   full(): boolean {
     return this.maxsize !== null && this.stored() >= this.maxsize;
   }
 
-  /** Called for every item accepted (JoinableQueue counts unfinished tasks here). */
+  /**
+   * Called for every item accepted, before it is stored: put directly, handed to a waiting
+   * getter, or admitted from a waiting putter (JoinableQueue counts unfinished tasks here).
+   *
+   * @param _item The item.
+   *
+   * @example
+   * ```ts
+   * import { Queue, sleep, spawn } from "../mod.ts";
+   * class Counting<T> extends Queue<T> {
+   *   count = 0;
+   *   protected override accepted(): void {
+   *     this.count++;
+   *   }
+   * }
+   * const q = new Counting<string>();
+   * const getter = spawn(() => q.get());
+   * await sleep(0); // the getter waits
+   * q.putNowait("handed over"); // goes straight to the getter, still accepted
+   * q.putNowait("stored");
+   * if (q.count !== 2 || (await getter.get()) !== "handed over") throw new Error("counted");
+   * ```
+   */
   protected accepted(_item: T): void {}
 
-  /** Puts an item now or throws {@linkcode QueueFull}. */
+  /**
+   * Puts an item now or throws {@linkcode QueueFull}. A waiting getter receives it directly.
+   *
+   * @param item The item.
+   * @throws {QueueFull} When a bounded queue is full.
+   *
+   * @example
+   * ```ts
+   * import { Queue, sleep, spawn } from "../mod.ts";
+   * const q = new Queue<string>(1);
+   * const getter = spawn(() => q.get());
+   * await sleep(0); // the getter waits
+   * q.putNowait("a");
+   * q.putNowait("b"); // "a" went to the getter, so there is room
+   * if ((await getter.get()) !== "a" || q.qsize() !== 1) throw new Error("hand-off");
+   * ```
+   */
   putNowait(item: T): void {
     if (!this.#offer(item)) throw new QueueFull();
   }
@@ -169,7 +289,23 @@ export class Queue<T> {
     return true;
   }
 
-  /** Puts an item, waiting while a bounded queue is full. */
+  /**
+   * Puts an item, waiting while a bounded queue is full (FIFO among waiting putters).
+   *
+   * @param item The item.
+   * @param options `block: false` to not wait; `timeout` in seconds.
+   * @returns A promise that resolves once the item is in the queue; it rejects with
+   * {@linkcode QueueFull} when it could not be put (`block: false`, or after `timeout`).
+   *
+   * @example
+   * ```ts
+   * import { Queue, QueueFull } from "../mod.ts";
+   * const q = new Queue<number>(1);
+   * await q.put(1);
+   * const late = await q.put(2, { timeout: 0.01 }).catch((e) => e);
+   * if (!(late instanceof QueueFull)) throw new Error("still full after 10 ms");
+   * ```
+   */
   put(item: T, options: QueueWaitOptions = {}): Promise<void> {
     if (this.#putters.size === 0 && this.#offer(item)) return RESOLVED;
     if (options.block === false) return Promise.reject(new QueueFull());
@@ -186,7 +322,22 @@ export class Queue<T> {
     );
   }
 
-  /** Takes an item now or throws {@linkcode QueueEmpty}. */
+  /**
+   * Takes an item now or throws {@linkcode QueueEmpty}; the room it frees goes to the longest
+   * waiting putter.
+   *
+   * @returns The next item.
+   * @throws {QueueEmpty} When there is no item.
+   *
+   * @example
+   * ```ts
+   * import { Queue, sleep, spawn } from "../mod.ts";
+   * const q = new Queue<number>(1, [1]);
+   * spawn(() => q.put(2)); // waits: the queue is full
+   * await sleep(0);
+   * if (q.getNowait() !== 1 || q.qsize() !== 1) throw new Error("the putter got the room");
+   * ```
+   */
   getNowait(): T {
     if (this.stored() === 0) {
       // An unbounded queue never has waiting putters; a rendezvous would need one here.
@@ -208,7 +359,23 @@ export class Queue<T> {
     }
   }
 
-  /** Takes an item, waiting while the queue is empty. */
+  /**
+   * Takes an item, waiting while the queue is empty (FIFO among waiting getters).
+   *
+   * @param options `block: false` to not wait; `timeout` in seconds.
+   * @returns The next item; rejects with {@linkcode QueueEmpty} when none came (`block:
+   * false`, or after `timeout`).
+   *
+   * @example
+   * ```ts
+   * import { Queue, QueueEmpty } from "../mod.ts";
+   * const q = new Queue<string>();
+   * const none = await q.get({ timeout: 0.01 }).catch((e) => e);
+   * if (!(none instanceof QueueEmpty)) throw new Error("nothing came within 10 ms");
+   * setTimeout(() => q.putNowait("late"), 5);
+   * if ((await q.get()) !== "late") throw new Error("waited for it");
+   * ```
+   */
   get(options: QueueWaitOptions = {}): Promise<T> {
     if (this.stored() > 0) return Promise.resolve(this.getNowait());
     if (options.block === false) return Promise.reject(new QueueEmpty());
@@ -224,13 +391,46 @@ export class Queue<T> {
     );
   }
 
-  /** The next item without removing it; throws {@linkcode QueueEmpty} when there is none. */
+  /**
+   * The next item without removing it.
+   *
+   * @returns The item `getNowait()` would return.
+   * @throws {QueueEmpty} When there is none.
+   *
+   * @example
+   * ```ts
+   * import { PriorityQueue } from "../mod.ts";
+   * const q = new PriorityQueue<number>(0, [3, 1, 2]);
+   * if (q.peekNowait() !== 1 || q.qsize() !== 3) throw new Error("smallest, still queued");
+   * ```
+   */
   peekNowait(): T {
     if (this.stored() === 0) throw new QueueEmpty();
     return this.front();
   }
 
-  /** Yields items (waiting for more) until it dequeues {@linkcode StopIteration}. */
+  /**
+   * Yields items (waiting for more) until it dequeues {@linkcode StopIteration}; several
+   * consumers may iterate one queue, each `StopIteration` ends one of them.
+   *
+   * @returns An async iterator over the items.
+   *
+   * @example
+   * ```ts
+   * import { Queue, sleep, spawn, StopIteration } from "../mod.ts";
+   * const q = new Queue<string | typeof StopIteration>();
+   * const consumer = spawn(async () => {
+   *   const got: string[] = [];
+   *   for await (const url of q) got.push(url);
+   *   return got;
+   * });
+   * q.putNowait("a");
+   * await sleep(0.01); // the consumer drains "a", then waits for more
+   * q.putNowait("b");
+   * q.putNowait(StopIteration);
+   * if ((await consumer.get()).join() !== "a,b") throw new Error("until StopIteration");
+   * ```
+   */
   async *[Symbol.asyncIterator](): AsyncGenerator<Exclude<T, typeof StopIteration>> {
     while (true) {
       const item = await this.get();
@@ -266,19 +466,63 @@ export class LifoQueue<T> extends Queue<T> {
     if (items) { for (const item of items) this.store(item); }
   }
 
-  /** Adds an item to the storage. */
+  /**
+   * Adds an item on top of the stack.
+   *
+   * @param item The accepted item.
+   *
+   * @example
+   * ```ts
+   * import { LifoQueue } from "../mod.ts";
+   * const q = new LifoQueue<string>();
+   * q.putNowait("old");
+   * q.putNowait("new");
+   * if (q.peekNowait() !== "new") throw new Error("on top");
+   * ```
+   */
   protected override store(item: T): void {
     this.#stack.push(item);
   }
-  /** Removes and returns the next item. */
+  /**
+   * Removes and returns the top item.
+   *
+   * @returns The newest item.
+   *
+   * @example
+   * ```ts
+   * import { LifoQueue } from "../mod.ts";
+   * if (new LifoQueue<number>(0, [1, 2]).getNowait() !== 2) throw new Error("last in");
+   * ```
+   */
   protected override take(): T {
     return this.#stack.pop() as T;
   }
-  /** The next item, not removed. */
+  /**
+   * The top item, not removed.
+   *
+   * @returns The newest item.
+   *
+   * @example
+   * ```ts
+   * import { LifoQueue } from "../mod.ts";
+   * const q = new LifoQueue<number>(0, [1, 2]);
+   * if (q.peekNowait() !== 2 || q.qsize() !== 2) throw new Error("peeked at the top");
+   * ```
+   */
   protected override front(): T {
     return this.#stack[this.#stack.length - 1];
   }
-  /** Number of stored items. */
+  /**
+   * Height of the stack.
+   *
+   * @returns The number of stored items.
+   *
+   * @example
+   * ```ts
+   * import { LifoQueue } from "../mod.ts";
+   * if (new LifoQueue(2, [1, 2]).full() !== true) throw new Error("two of two");
+   * ```
+   */
   protected override stored(): number {
     return this.#stack.length;
   }
@@ -287,6 +531,10 @@ export class LifoQueue<T> extends Queue<T> {
 /**
  * Orders values as Python orders tuples: numbers and strings by `<`, arrays element by
  * element (so `[priority, item]` pairs work as in gevent).
+ *
+ * @param a One value.
+ * @param b The other.
+ * @returns Negative when `a` comes first, positive when `b` does, 0 when equal.
  *
  * @example
  * ```ts
@@ -332,7 +580,19 @@ export class PriorityQueue<T> extends Queue<T> {
     if (items) { for (const item of items) this.store(item); }
   }
 
-  /** Adds an item to the storage. */
+  /**
+   * Adds an item to the heap (sift up).
+   *
+   * @param item The accepted item.
+   *
+   * @example
+   * ```ts
+   * import { PriorityQueue } from "../mod.ts";
+   * const q = new PriorityQueue<number>();
+   * for (const n of [5, 3, 4]) q.putNowait(n);
+   * if (q.peekNowait() !== 3) throw new Error("the smallest is at the front");
+   * ```
+   */
   protected override store(item: T): void {
     const h = this.#heap;
     h.push(item);
@@ -344,7 +604,18 @@ export class PriorityQueue<T> extends Queue<T> {
       i = parent;
     }
   }
-  /** Removes and returns the next item. */
+  /**
+   * Removes and returns the smallest item (sift down).
+   *
+   * @returns The smallest item by the queue's `compare`.
+   *
+   * @example
+   * ```ts
+   * import { PriorityQueue } from "../mod.ts";
+   * const q = new PriorityQueue<string>(0, ["b", "c", "a"], (x, y) => y.localeCompare(x));
+   * if (q.getNowait() !== "c") throw new Error("smallest by the given compare");
+   * ```
+   */
   protected override take(): T {
     const h = this.#heap;
     const top = h[0];
@@ -364,11 +635,32 @@ export class PriorityQueue<T> extends Queue<T> {
     }
     return top;
   }
-  /** The next item, not removed. */
+  /**
+   * The smallest item, not removed.
+   *
+   * @returns The root of the heap.
+   *
+   * @example
+   * ```ts
+   * import { PriorityQueue } from "../mod.ts";
+   * const q = new PriorityQueue<[number, string]>(0, [[2, "b"], [1, "a"]]);
+   * if (q.peekNowait()[1] !== "a" || q.qsize() !== 2) throw new Error("peeked");
+   * ```
+   */
   protected override front(): T {
     return this.#heap[0];
   }
-  /** Number of stored items. */
+  /**
+   * Size of the heap.
+   *
+   * @returns The number of stored items.
+   *
+   * @example
+   * ```ts
+   * import { PriorityQueue } from "../mod.ts";
+   * if (new PriorityQueue(0, [1, 2, 3]).qsize() !== 3) throw new Error("three");
+   * ```
+   */
   protected override stored(): number {
     return this.#heap.length;
   }

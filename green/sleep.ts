@@ -9,6 +9,10 @@ import { block, schedule } from "./hub.ts";
 /**
  * Suspends the current greenlet for `seconds` (default 0: one fair round-robin turn).
  *
+ * @param seconds How long; 0 or less yields once to every other ready greenlet.
+ * @returns A promise that resolves when the time is up; it rejects with the interrupt when
+ * the greenlet is killed or its `Timeout` fires first.
+ *
  * @example
  * ```ts
  * import { joinall, sleep, spawn } from "../mod.ts";

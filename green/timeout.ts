@@ -51,6 +51,10 @@ export class Timeout extends Error {
   /**
    * Creates and starts a timeout; cancel it in a `finally` (or hold it with `using`).
    *
+   * @param seconds Seconds until it fires; `null` never fires.
+   * @param exception What to throw instead of the `Timeout`: an error instance or class.
+   * @returns The started timeout.
+   *
    * @example
    * ```ts
    * import { sleep, Timeout } from "../mod.ts";
@@ -74,7 +78,30 @@ export class Timeout extends Error {
     return this.#timer !== undefined;
   }
 
-  /** Starts the countdown for the current greenlet; returns `this`. */
+  /**
+   * Starts the countdown for the current greenlet (it is thrown into that greenlet, whoever
+   * calls `start`). Starting a pending timeout, or one of `null` seconds, does nothing.
+   *
+   * @returns `this`, for `const t = new Timeout(s).start()`.
+   *
+   * @example
+   * ```ts
+   * import { sleep, spawn, Timeout } from "../mod.ts";
+   * const g = spawn(async () => {
+   *   const t = new Timeout(0.01).start(); // owned by g
+   *   try {
+   *     await sleep(1);
+   *     return "slept";
+   *   } catch (e) {
+   *     if (e !== t) throw e;
+   *     return "timed out";
+   *   } finally {
+   *     t.cancel();
+   *   }
+   * });
+   * if ((await g.get()) !== "timed out") throw new Error("the timeout interrupted g");
+   * ```
+   */
   start(): this {
     if (this.#timer !== undefined || this.seconds === null) return this;
     const owner = current();
@@ -89,7 +116,22 @@ export class Timeout extends Error {
     return this;
   }
 
-  /** The error this timeout throws when it fires. */
+  /**
+   * The error this timeout throws when it fires: the `Timeout` itself, the given exception, or
+   * a new instance of the given class.
+   *
+   * @returns The error.
+   *
+   * @example
+   * ```ts
+   * import { Timeout } from "../mod.ts";
+   * class TooSlow extends Error {}
+   * if (new Timeout(1).error() === undefined) throw new Error("never undefined");
+   * if (!(new Timeout(1, TooSlow).error() instanceof TooSlow)) throw new Error("class");
+   * const t = new Timeout(1);
+   * if (t.error() !== t) throw new Error("by default, itself");
+   * ```
+   */
   error(): unknown {
     const e = this.exception;
     if (e === undefined || e === null) return this;
@@ -97,24 +139,68 @@ export class Timeout extends Error {
     return e;
   }
 
-  /** Stops the countdown; an expiry not yet delivered is withdrawn. Safe to call twice. */
+  /**
+   * Stops the countdown; an expiry not yet delivered is withdrawn. Safe to call twice.
+   *
+   * @example
+   * ```ts
+   * import { sleep, Timeout } from "../mod.ts";
+   * const t = Timeout.startNew(0.01);
+   * t.cancel();
+   * if (t.pending) throw new Error("no longer pending");
+   * await sleep(0.02); // would have been interrupted at 10 ms
+   * ```
+   */
   cancel(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#fired !== undefined) this.#owner?.withdraw(this.#fired);
   }
 
-  /** Same as {@linkcode Timeout.cancel}. */
+  /**
+   * Same as {@linkcode Timeout.cancel} (gevent's name).
+   *
+   * @example
+   * ```ts
+   * import { Timeout } from "../mod.ts";
+   * const t = Timeout.startNew(5);
+   * t.close();
+   * if (t.pending) throw new Error("closed");
+   * ```
+   */
   close(): void {
     this.cancel();
   }
 
-  /** Cancels, so `using t = Timeout.startNew(s)` ends with its block. */
+  /**
+   * Cancels, so `using t = Timeout.startNew(s)` ends with its block.
+   *
+   * @example
+   * ```ts
+   * import { Timeout } from "../mod.ts";
+   * let held: Timeout;
+   * {
+   *   using t = Timeout.startNew(5);
+   *   held = t;
+   * }
+   * if (held.pending) throw new Error("cancelled at the end of the block");
+   * ```
+   */
   [Symbol.dispose](): void {
     this.cancel();
   }
 
-  /** `"0.05 seconds"`, as gevent prints it. */
+  /**
+   * `"0.05 seconds"`, as gevent prints it (`"timeout"` for a `null` one).
+   *
+   * @returns The message.
+   *
+   * @example
+   * ```ts
+   * import { Timeout } from "../mod.ts";
+   * if (String(new Timeout(0.05)) !== "0.05 seconds") throw new Error("gevent's text");
+   * ```
+   */
   override toString(): string {
     return this.message;
   }
@@ -128,6 +214,13 @@ export type TimeoutSpec<V> = number | { seconds: number; timeoutValue: V };
  * expires, or returns `timeoutValue` when one is given. The deadline also ends waits that are
  * not green: a plain `fetch` stops being awaited, though it runs on unless it was given a
  * signal (for example the greenlet's `signal`).
+ *
+ * @param spec Seconds, or `{ seconds, timeoutValue }` to return `timeoutValue` instead of
+ * throwing.
+ * @param fn The work.
+ * @param args Its arguments.
+ * @returns What `fn` returns, or `timeoutValue` when the deadline passed first.
+ * @throws The `Timeout` when it expires and no `timeoutValue` was given; `fn`'s own errors.
  *
  * @example
  * ```ts

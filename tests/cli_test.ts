@@ -152,6 +152,8 @@ const FIELD_TYPES: Record<keyof FetchRecord, string> = {
   title: "string|null",
   redirects: "number",
   redirectChain: "string[]",
+  location: "string|null",
+  stopped: "string|null",
   error: "error|null",
   attempts: "number",
   worker: "number|null",

@@ -581,6 +581,18 @@ test("crawl: a discovered link's redirect stays in scope and obeys robots.txt", 
       const r = byPath.get(p)!;
       assert(r.ok && r.status === 301, `${p}: stopping at a refused redirect is not an error`);
     }
+    // Each stopped record says where the redirect went and why it was not followed.
+    const stops = ["/off", "/priv", "/meta", "/chain"].map((p) => {
+      const r = byPath.get(p)!;
+      return [p, r.location && pathOf(r.location), r.stopped];
+    });
+    assertEquals(stops, [
+      ["/off", "/target-off", "redirect-out-of-scope"],
+      ["/priv", "/private/x", "redirect-disallowed"],
+      ["/meta", "/latest/meta-data/", "redirect-out-of-scope"],
+      ["/chain", "/private/y", "redirect-disallowed"],
+    ]);
+    assertEquals([byPath.get("/fine")!.location, byPath.get("/fine")!.stopped], [null, null]);
     assertEquals(byPath.get("/chain")!.redirects, 1);
     assertEquals(byPath.get("/fine")!.finalUrl, `${server.url}/landed`);
     assertEquals(host.counters.outOfScope["off-host"], 2); // localhost and the metadata address
@@ -591,8 +603,11 @@ test("crawl: a discovered link's redirect stays in scope and obeys robots.txt", 
     const again = await collect(any);
     const meta = again.find((r) => pathOf(r.url) === "/meta")!;
     assert(meta.ok && meta.status === 301 && meta.error === null, JSON.stringify(meta));
-    // The metadata address, and `localhost` (a loopback name other than the seed's host).
-    assertEquals(any.counters.outOfScope["private-address"], 2);
+    // The metadata address, and `localhost` (a loopback name other than the seed's host): the
+    // address rules stop them before the frontier is asked.
+    for (const p of ["/meta", "/off"]) {
+      assertEquals(again.find((r) => pathOf(r.url) === p)!.stopped, "redirect-non-public", p);
+    }
     assertEquals(server.counts.get("/target-off"), undefined);
   } finally {
     await server.close();

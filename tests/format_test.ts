@@ -44,6 +44,8 @@ function rec(over: Partial<FetchRecord> = {}): FetchRecord {
     title: "Example",
     redirects: 0,
     redirectChain: [],
+    location: null,
+    stopped: null,
     error: null,
     attempts: 1,
     worker: 3,
@@ -167,7 +169,7 @@ Deno.test("csv: a plain row; numbers and booleans stay plain", () => {
   strictEqual(
     formatCsv(rec()),
     "http://127.0.0.1:8000/,http://127.0.0.1:8000/,200,true,1256,123.4567,50.5,1.25,0,0,," +
-      "text/html; charset=utf-8,Example,0,,,1,3,7,0",
+      "text/html; charset=utf-8,Example,0,,,,,1,3,7,0",
   );
   strictEqual(formatCsv(rec()).split(",").length, KEYS.length);
 });
@@ -179,7 +181,36 @@ Deno.test("csv: error as code: message, redirect chain joined with a space", () 
     redirectChain: ["http://a.test/", "http://b.test/"],
   }));
   strictEqual(
-    row.includes(",http://a.test/ http://b.test/,http: 503 Service Unavailable,3,"),
+    row.includes(",http://a.test/ http://b.test/,,,http: 503 Service Unavailable,3,"),
+    true,
+  );
+});
+
+Deno.test("csv and ndjson: a redirect not followed carries its location and why", () => {
+  const stopped = rec({
+    status: 301,
+    location: "http://169.254.169.254/latest/\x1b[2J",
+    stopped: "redirect-non-public",
+  });
+  const row = formatCsv(stopped);
+  strictEqual(
+    row.includes(",0,,http://169.254.169.254/latest/,redirect-non-public,,1,"),
+    true,
+    row,
+  );
+  const parsed = JSON.parse(formatNdjson(stopped));
+  strictEqual(parsed.location, "http://169.254.169.254/latest/");
+  strictEqual(parsed.stopped, "redirect-non-public");
+  const loop = rec({
+    ok: false,
+    status: 302,
+    location: "http://a.test/",
+    error: { code: "redirect-loop", message: "redirect loop back to http://a.test/" },
+  });
+  strictEqual(
+    formatCsv(loop).includes(
+      ",http://a.test/,,redirect-loop: redirect loop back to http://a.test/,",
+    ),
     true,
   );
 });

@@ -365,6 +365,8 @@ function synthetic(n: number, workers: number): ReportRun {
       title: kind ? null : `Page ${i}`,
       redirects: 0,
       redirectChain: [],
+      location: null,
+      stopped: null,
       error: kind ? { code: kind as "http", message: `${kind} failure` } : null,
       attempts: 1,
       worker: w,

@@ -1,6 +1,7 @@
 import { deepStrictEqual as eq, throws } from "node:assert/strict";
 import { registrableDomain } from "../crawler/url/domain.ts";
-import { isPrivateHost, loadScope, makeScope } from "../crawler/url/scope.ts";
+import { loadScope, makeScope } from "../crawler/url/scope.ts";
+import { nonPublicHost } from "../crawler/url/address.ts";
 
 const u = (s: string) => new URL(s);
 const OK = { ok: true };
@@ -147,7 +148,8 @@ Deno.test("scope any: public neighbours of private ranges are not blocked", () =
       "http://100.128.0.1/",
       "http://169.253.1.1/",
       "http://11.0.0.1/",
-      "http://[2001:db8::1]/",
+      "http://[2606:4700::1111]/",
+      "http://[2002:808:808::1]/", // 6to4 of 8.8.8.8
       "http://[::ffff:8.8.8.8]/",
       "http://localhost.example.com/",
       "http://notlocalhost/",
@@ -176,10 +178,11 @@ Deno.test("scope host/domain: the private guard does not apply", async () => {
   eq(domain(u("http://localhost/"), u("http://localhost:8000/")), OK);
 });
 
-Deno.test("isPrivateHost: hostnames are not resolved", () => {
-  eq(isPrivateHost("example.com"), false);
-  eq(isPrivateHost("internal.corp"), false);
-  eq(isPrivateHost("localhost"), true);
-  eq(isPrivateHost("[::ffff:a9fe:a9fe]"), true);
-  eq(isPrivateHost("[not-an-ip]"), false);
+Deno.test("nonPublicHost: names are not resolved here; special names and IPs are judged", () => {
+  eq(nonPublicHost("example.com"), null);
+  eq(nonPublicHost("internal.corp"), null);
+  eq(nonPublicHost("localhost"), "localhost name");
+  eq(nonPublicHost("metadata.google.internal"), "internal name");
+  eq(nonPublicHost("[::ffff:a9fe:a9fe]"), "ipv4Mapped of linkLocal");
+  eq(nonPublicHost("[not-an-ip]"), "not an IP address");
 });

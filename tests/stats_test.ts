@@ -19,6 +19,8 @@ function rec(over: Partial<FetchRecord> = {}): FetchRecord {
     title: "A",
     redirects: 0,
     redirectChain: [],
+    location: null,
+    stopped: null,
     error: null,
     attempts: 1,
     worker: 0,

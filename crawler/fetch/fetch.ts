@@ -9,7 +9,14 @@
  * @module
  */
 import { openUrl, pause } from "../../green/io/mod.ts";
-import { blankRecord, type ErrorCode, type FetchError, type FetchRecord } from "../record.ts";
+import {
+  blankRecord,
+  type ErrorCode,
+  type FetchError,
+  type FetchRecord,
+  type RedirectStop,
+} from "../record.ts";
+import { isInvalidName } from "../url/address.ts";
 import { VERSION } from "../version.ts";
 import { concat } from "../../green/io/url_response.ts";
 import type { UrlResponse } from "../../green/io/mod.ts";
@@ -40,13 +47,28 @@ export interface FetchOptions {
   /** How much of the body to keep, decided on its first chunk (default: nothing). */
   keep?: KeepBody;
   /**
-   * Asked before each redirect is followed, with the target (fragment dropped); false (or a
-   * promise of false) stops there and the redirect response is the record's final one. The
-   * crawler uses it so a redirect never leads to a page already seen, out of scope or disallowed
-   * by robots.txt. Default: follow.
+   * Asked before each redirect is followed, with the target (fragment dropped): true follows;
+   * false or a {@linkcode RedirectStop} (or a promise of one) stops there, and the redirect
+   * response is the record's last one, with `location` and `stopped` set (false reads as
+   * `redirect-refused`). The crawler uses it so a redirect never leads to a page already seen,
+   * out of scope or disallowed by robots.txt. Asked after `checkAddress`. Default: follow.
    */
-  followRedirect?: (url: string) => boolean | Promise<boolean>;
+  followRedirect?: (url: string) => RedirectAnswer | Promise<RedirectAnswer>;
+  /**
+   * Asked before the first request (`redirect` false) and before each redirect is followed
+   * (`redirect` true): a {@linkcode FetchError} refuses the URL. Refused at first, the record
+   * carries the error and no request is made (`attempts` 0); refused at a redirect, the record
+   * stops there (`non-public-address` as `stopped: "redirect-non-public"`, others as errors).
+   * The runner uses it for the address rules (`crawler/url/address.ts`). Default: allow.
+   */
+  checkAddress?: (
+    url: string,
+    redirect: boolean,
+  ) => FetchError | null | Promise<FetchError | null>;
 }
+
+/** A redirect hook's answer: true follows, anything else stops (false: `redirect-refused`). */
+export type RedirectAnswer = boolean | RedirectStop;
 
 /** A record plus the body prefix the `keep` option asked for. */
 export interface Fetched {
@@ -83,17 +105,32 @@ export const FETCH_DEFAULTS: Required<
  */
 export async function fetchBody(url: string, options: FetchOptions = {}): Promise<Fetched> {
   const o = settingsFor(options);
+  const started = performance.now();
+  const record = blankRecord(url);
+  // Refusals before any request: an unusable URL, a name that never resolves, the address rules.
+  const check = options.checkAddress;
+  let refused = precheck(url);
+  if (refused === null && check) {
+    const answer = check(url, false);
+    refused = answer instanceof Promise ? await answer : answer;
+  }
+  if (refused !== null) {
+    record.error = refused;
+    record.timeMs = round(performance.now() - started);
+    return { record, body: null };
+  }
   const headers = requestHeaders(options);
   const ask = options.followRedirect;
   let approved: Set<string> | undefined; // a retry follows what the first attempt was allowed to
-  const follow = ask && (async (u: string) => {
-    if (approved?.has(u)) return true;
-    if (!(await ask(u))) return false;
+  const follow: Follow | undefined = (ask || check) && (async (u: string) => {
+    if (approved?.has(u)) return null;
+    const error = check ? await check(u, true) : null;
+    if (error !== null) return error.code === "non-public-address" ? "redirect-non-public" : error;
+    const answer = ask ? await ask(u) : true;
+    if (answer !== true) return answer === false ? "redirect-refused" : answer;
     (approved ??= new Set()).add(u);
-    return true;
+    return null;
   });
-  const started = performance.now();
-  const record = blankRecord(url);
   let body: Uint8Array | null = null;
   for (let attempt = 1;; attempt++) {
     record.attempts = attempt;
@@ -110,6 +147,24 @@ export async function fetchBody(url: string, options: FetchOptions = {}): Promis
   record.ok = record.error === null;
   record.timeMs = round(performance.now() - started);
   return { record, body };
+}
+
+/**
+ * Asked before a redirect is followed: null follows; a reason stops there (the record stays ok),
+ * an error ends the record with it.
+ */
+type Follow = (url: string) => Promise<RedirectStop | FetchError | null>;
+
+/** Why `url` cannot be requested at all, found without a request; null when it may be. */
+function precheck(url: string): FetchError | null {
+  const parsed = URL.parse(url);
+  if (parsed === null || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+    return { code: "invalid-url", message: "not an absolute http(s) URL" };
+  }
+  if (isInvalidName(parsed.hostname)) {
+    return { code: "dns", message: `${parsed.hostname}: the invalid domain never resolves` };
+  }
+  return null;
 }
 
 /** How one attempt ended. */
@@ -134,7 +189,7 @@ async function attemptOnce(
   o: Settings,
   headers: Record<string, string>,
   started: number,
-  follow: ((url: string) => Promise<boolean>) | undefined,
+  follow: Follow | undefined,
   record: FetchRecord,
 ): Promise<Outcome> {
   record.finalUrl = null;
@@ -144,6 +199,9 @@ async function attemptOnce(
   record.contentType = null;
   record.redirects = 0;
   record.redirectChain = [];
+  record.location = null;
+  record.stopped = null;
+  const chain: string[] = []; // the hops so far, kept when a later request throws
   let hop: Redirected;
   try {
     hop = await followRedirects(
@@ -163,15 +221,22 @@ async function attemptOnce(
           record.finalUrl = at;
         },
       },
+      chain,
     );
   } catch (error) {
+    record.redirects = chain.length;
+    record.redirectChain = chain;
     return classify(error, o);
   }
   record.redirects = hop.chain.length;
   record.redirectChain = hop.chain;
+  record.location = hop.location;
   if (hop.error) return failed(hop.error.code, hop.error.message);
   record.contentType = hop.response.headers.get("content-type");
-  if (hop.stopped) return { error: null, retry: false, retryAfter: null, body: null };
+  if (hop.stopped) {
+    record.stopped = hop.stopped;
+    return { error: null, retry: false, retryAfter: null, body: null };
+  }
   const body = await readBody(hop.response, o.maxBytes, o.keep);
   record.bytes = body.bytes;
   if (body.error) return classify(body.error, o);
@@ -236,7 +301,12 @@ function requestHeaders(options: FetchOptions): Record<string, string> {
   return record;
 }
 
-/** Turns a thrown error into an outcome: timeout, aborted or network (green control flow rethrown). */
+/**
+ * Turns a thrown error into an outcome (green control flow is rethrown). Timeouts, resets,
+ * refused connections and other network failures are retried; what another attempt cannot
+ * change is not: a permission refused, a URL fetch rejects, a blocked port, a name that does
+ * not resolve, a certificate that is not valid.
+ */
 function classify(error: unknown, o: Settings): Outcome {
   if (o.signal?.aborted) return failed("aborted", "interrupted");
   const name = (error as Error | undefined)?.name;
@@ -245,14 +315,29 @@ function classify(error: unknown, o: Settings): Outcome {
   }
   if (name === "AbortError") return failed("aborted", "request aborted");
   if (name === "GreenletExit" || name === "Timeout") throw error; // green control flow, not I/O
-  return failed("network", networkMessage(error), true);
+  const message = networkMessage(error);
+  if (name === "NotCapable" || name === "PermissionDenied") return failed("permission", message);
+  for (const [pattern, code] of PERMANENT) {
+    if (pattern.test(message)) return failed(code, message);
+  }
+  if (/\bdns error\b/i.test(message)) return failed("dns", message, true); // a temporary failure
+  return failed("network", message, true);
 }
+
+/** Network failures that another attempt cannot change, by the text Deno's fetch gives them. */
+const PERMANENT: [RegExp, ErrorCode][] = [
+  [/^Invalid URL\b/, "invalid-url"],
+  [/\bRequests to port \d+ are blocked\b/, "blocked-port"],
+  [/\binvalid peer certificate\b|\bcertificate (?:verify failed|has expired|is not valid)/i, "tls"],
+  [/\bdns error\b.*(?:not known|no address|NXDOMAIN|no record)/i, "dns"],
+];
 
 /** Deno's fetch errors nest causes; keep the most specific one-line reason. */
 function networkMessage(error: unknown): string {
   let message = error instanceof Error ? error.message : String(error);
   const cause = (error as { cause?: unknown } | undefined)?.cause;
   if (cause instanceof Error && cause.message) message = `${message}: ${cause.message}`;
+  message = message.replace(/^fetch failed: /, "").replace(/^Fetch failed: /, "");
   message = message.replace(/error sending request .*?\): /, "");
   return message.length > 300 ? `${message.slice(0, 297)}...` : message;
 }
@@ -267,67 +352,86 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** How {@linkcode followRedirects} ended. */
 type Redirected =
-  /** The last response: not a redirect, or a redirect that `follow` declined (`stopped`). */
-  | { response: UrlResponse; url: string; chain: string[]; stopped: boolean; error?: undefined }
-  /** The chain failed: a loop, too many hops, or a 3xx without a usable Location. */
-  | { error: FetchError; chain: string[] };
+  /** The last response: not a redirect, or a redirect that `follow` stopped (`stopped`). */
+  | {
+    response: UrlResponse;
+    url: string;
+    chain: string[];
+    stopped: RedirectStop | null;
+    location: string | null;
+    error?: undefined;
+  }
+  /** The chain failed: a loop, too many hops, a refused target or an unusable Location. */
+  | { error: FetchError; chain: string[]; location: string | null };
 
 /** Options of {@linkcode followRedirects}. */
 interface RedirectOptions {
   /** Most redirects followed. */
   maxRedirects: number;
-  /** Asked before each hop with its target; false stops there. Default: follow. */
-  follow?: (url: string) => boolean | Promise<boolean>;
+  /** Asked before each hop with its target; a reason stops there. Default: follow. */
+  follow?: Follow;
   /** Hears each response as it arrives (the record's status, final URL and time to headers). */
   onResponse?: (response: UrlResponse, url: string) => void;
 }
 
 /**
  * Requests `url` with `open` and follows its redirects. The bodies of redirect responses are
- * cancelled; the last response's body is left to the caller. Throws what `open` throws.
+ * cancelled; the last response's body is left to the caller. A loop or one hop too many is an
+ * error found before `follow` is asked, so a frontier never marks as seen a target that is not
+ * requested. Throws what `open` throws; `chain` (filled as hops are followed) then tells how far
+ * it got.
  */
 async function followRedirects(
   url: string,
   open: (url: string) => Promise<UrlResponse>,
   { maxRedirects, follow, onResponse }: RedirectOptions,
+  chain: string[] = [],
 ): Promise<Redirected> {
-  const chain: string[] = [];
   let current = url;
   while (true) {
     const response = await open(current);
     onResponse?.(response, current);
-    if (!REDIRECTS.has(response.status)) return { response, url: current, chain, stopped: false };
+    if (!REDIRECTS.has(response.status)) {
+      return { response, url: current, chain, stopped: null, location: null };
+    }
     await response.cancel();
     const target = redirectTarget(response);
-    if (typeof target !== "string") return { error: target, chain };
+    if (typeof target !== "string") return { error: target, chain, location: null };
+    const location = target.slice(0, 2000);
     const next = URL.parse(target, current);
     if (next === null) {
-      return {
-        error: badRedirect(`unusable Location ${JSON.stringify(target.slice(0, 200))}`),
-        chain,
-      };
-    }
-    if (next.protocol !== "http:" && next.protocol !== "https:") {
-      return { error: badRedirect(`redirect to unsupported scheme ${next.protocol}`), chain };
+      const message = `unusable Location ${JSON.stringify(target.slice(0, 200))}`;
+      return { error: badRedirect(message), chain, location };
     }
     next.hash = "";
-    if (follow && !(await follow(next.href))) {
-      return { response, url: current, chain, stopped: true };
+    const to = next.href;
+    if (next.protocol !== "http:" && next.protocol !== "https:") {
+      const message = `redirect to unsupported scheme ${next.protocol}`;
+      return { error: badRedirect(message), chain, location: to };
     }
+    if (to === current || to === url || chain.includes(to)) {
+      const message = `redirect loop back to ${to}`;
+      return {
+        error: { code: "redirect-loop", message },
+        chain: [...chain, current],
+        location: to,
+      };
+    }
+    if (chain.length + 1 > maxRedirects) {
+      const message = `more than ${maxRedirects} redirects`;
+      return {
+        error: { code: "too-many-redirects", message },
+        chain: [...chain, current],
+        location: to,
+      };
+    }
+    const refused = precheck(to) ?? (follow ? await follow(to) : null);
+    if (typeof refused === "string") {
+      return { response, url: current, chain, stopped: refused, location: to };
+    }
+    if (refused !== null) return { error: refused, chain, location: to };
     chain.push(current);
-    if (chain.includes(next.href) || next.href === url) {
-      return {
-        error: { code: "redirect-loop", message: `redirect loop back to ${next.href}` },
-        chain,
-      };
-    }
-    if (chain.length > maxRedirects) {
-      return {
-        error: { code: "too-many-redirects", message: `more than ${maxRedirects} redirects` },
-        chain,
-      };
-    }
-    current = next.href;
+    current = to;
   }
 }
 

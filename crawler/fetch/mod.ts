@@ -9,5 +9,6 @@ export {
   type Fetched,
   type FetchOptions,
   type KeepBody,
+  type RedirectAnswer,
 } from "./fetch.ts";
 export { backoffDelay, parseRetryAfter, retryableStatus } from "./retry.ts";

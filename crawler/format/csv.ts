@@ -26,6 +26,8 @@ const FIELDS = [
   "title",
   "redirects",
   "redirectChain",
+  "location",
+  "stopped",
   "error",
   "attempts",
   "worker",

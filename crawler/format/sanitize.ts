@@ -56,9 +56,9 @@ export function stripControl(text: string): string {
 }
 
 /**
- * A copy of a record with every string (URLs, content type, title, error message, redirect chain)
- * passed through {@linkcode stripControl}, keys in {@linkcode FetchRecord} order. Reporters use it
- * so that no network-derived text reaches a terminal or a file unsanitised.
+ * A copy of a record with every string (URLs, content type, title, error message, redirect chain,
+ * location) passed through {@linkcode stripControl}, keys in {@linkcode FetchRecord} order.
+ * Reporters use it so that no network-derived text reaches a terminal or a file unsanitised.
  *
  * @param r A record as the run produced it.
  * @returns A copy whose every string went through `stripControl`.
@@ -88,6 +88,8 @@ export function sanitizeRecord(r: FetchRecord): FetchRecord {
     title: clean(r.title),
     redirects: r.redirects,
     redirectChain: r.redirectChain.map(stripControl),
+    location: clean(r.location),
+    stopped: r.stopped,
     error: r.error && { code: r.error.code, message: stripControl(r.error.message) },
     attempts: r.attempts,
     worker: r.worker,

@@ -25,6 +25,7 @@ import type {
   CrawlSetup,
   Job,
   JobResult,
+  RedirectVerdict,
   SeenStore,
 } from "./frontier.ts";
 import { MemorySeenStore } from "./seen.ts";
@@ -370,14 +371,15 @@ export class CrawlFrontier implements CrawlingFrontier {
 
   /**
    * A redirect of `job` to `url`. A discovered URL's redirect is held to the rules its links
-   * are: a target out of scope (for the job's seed, private addresses included) is not followed
-   * and counted under its scope reason; one already seen (queued, fetched or reached by another
-   * redirect) is not followed and counted as a duplicate; one that robots.txt disallows is not
-   * followed and counted under robots (the target host's robots.txt is fetched if need be).
-   * Otherwise, and always for listed URLs (the user's choice), the target becomes seen and is
-   * followed.
+   * are: a target out of scope (for the job's seed) is not followed and counted under its scope
+   * reason (`redirect-out-of-scope`, or `redirect-non-public` for a private address); one
+   * already seen (queued, fetched or reached by another redirect) is not followed and counted
+   * as a duplicate (`redirect-seen`); one that robots.txt disallows is not followed and counted
+   * under robots (`redirect-disallowed`; the target host's robots.txt is fetched if need be).
+   * Otherwise, and always for listed URLs (the user's choice; the address rules still apply,
+   * in the runner), the target becomes seen and is followed.
    */
-  redirect(job: Job, url: string): boolean | Promise<boolean> {
+  redirect(job: Job, url: string): RedirectVerdict | Promise<RedirectVerdict> {
     const key = tryCanonicalUrl(url);
     if (key === null) return true;
     if (job.depth === 0) {
@@ -389,7 +391,7 @@ export class CrawlFrontier implements CrawlingFrontier {
     if (!verdict.ok) {
       const c = this.counters.outOfScope;
       c[verdict.reason] = (c[verdict.reason] ?? 0) + 1;
-      return false;
+      return verdict.reason === "private-address" ? "redirect-non-public" : "redirect-out-of-scope";
     }
     const added = this.#seen.add([key]);
     return added instanceof Promise
@@ -398,10 +400,10 @@ export class CrawlFrontier implements CrawlingFrontier {
   }
 
   /** The rest of {@linkcode redirect} once the store said whether the target is new. */
-  #redirectNew(fresh: boolean, target: URL): boolean | Promise<boolean> {
+  #redirectNew(fresh: boolean, target: URL): RedirectVerdict | Promise<RedirectVerdict> {
     if (!fresh) {
       this.counters.duplicate++;
-      return false;
+      return "redirect-seen";
     }
     if (!this.#o.robots) return true;
     const asked = this.#o.robots(target);
@@ -410,9 +412,10 @@ export class CrawlFrontier implements CrawlingFrontier {
       : this.#redirectAllowed(asked);
   }
 
-  #redirectAllowed(verdict: RobotsVerdict): boolean {
-    if (!verdict.allowed) this.counters.robots++;
-    return verdict.allowed;
+  #redirectAllowed(verdict: RobotsVerdict): RedirectVerdict {
+    if (verdict.allowed) return true;
+    this.counters.robots++;
+    return "redirect-disallowed";
   }
 
   done(job: Job, result: JobResult): void | Promise<void> {

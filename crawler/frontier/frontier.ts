@@ -6,7 +6,7 @@
  * frontier keeps its visited set behind {@linkcode SeenStore}, the second replaceable part.
  * @module
  */
-import type { FetchRecord } from "../record.ts";
+import type { FetchRecord, RedirectStop } from "../record.ts";
 import type { RobotsStore, RobotsVerdict } from "../robots/cache.ts";
 import type { InScope, ScopeReason } from "../url/scope.ts";
 
@@ -25,6 +25,9 @@ export interface Job {
   /** The listed URL this job descends from (itself for listed URLs): the scope's reference. */
   seed: string;
 }
+
+/** A frontier's answer to a redirect: `true` follows; a reason (or `false`) stops there. */
+export type RedirectVerdict = boolean | RedirectStop;
 
 /** What a worker gives back with a finished job. */
 export interface JobResult {
@@ -51,10 +54,14 @@ export interface Frontier {
   /** A worker finished `job`: its record, and the links found on it. */
   done(job: Job, result: JobResult): void | Promise<void>;
   /**
-   * Optional: may `job`'s request follow a redirect to `url`? False stops there (the target is
-   * already seen, out of scope or disallowed). Frontiers without it follow every redirect.
+   * Optional: may `job`'s request follow a redirect to `url`? `true` follows. Anything else
+   * stops there, and the record keeps the target (`location`) and the reason (`stopped`): a
+   * {@linkcode RedirectStop} such as `"redirect-seen"`, `"redirect-out-of-scope"` or
+   * `"redirect-disallowed"`; plain `false` reads as `"redirect-refused"`. (A reason is a truthy
+   * string: compare the answer with `=== true`.) Asked only for targets the address rules
+   * allow, and never for a loop. Frontiers without it follow every redirect.
    */
-  redirect?(job: Job, url: string): boolean | Promise<boolean>;
+  redirect?(job: Job, url: string): RedirectVerdict | Promise<RedirectVerdict>;
   /** Optional: releases what the frontier holds (a database, a connection), after the run. */
   close?(): void | Promise<void>;
 }

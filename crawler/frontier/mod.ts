@@ -14,6 +14,7 @@ export type {
   Frontier,
   Job,
   JobResult,
+  RedirectVerdict,
   SeenStore,
 } from "./frontier.ts";
 export { ListFrontier } from "./list.ts";

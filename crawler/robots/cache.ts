@@ -4,6 +4,7 @@
  * @module
  */
 import { fetchBody, type FetchOptions } from "../fetch/fetch.ts";
+import type { FetchError } from "../record.ts";
 import {
   ALLOW_ALL,
   DISALLOW_ALL,
@@ -50,17 +51,21 @@ export class RobotsCache {
   #options: FetchOptions;
   #agent: string;
   #onUnavailable: (host: string, why: string) => void;
+  #guard: ((url: URL) => FetchError | null | Promise<FetchError | null>) | undefined;
   #store: RobotsStore | undefined;
 
   /**
    * `agent` is matched against robots.txt groups; `onUnavailable` hears about hosts whose
-   * robots.txt failed with 5xx or no answer (they are disallowed for the run); `store` keeps
-   * robots.txt across runs.
+   * robots.txt failed with 5xx or no answer (they are disallowed for the run). The robots.txt
+   * of a host that `guard` refuses (the address rules) is never requested: its URLs are allowed
+   * here, and each gets the guard's refusal as its record when the fetcher asks the same guard.
+   * `store` keeps robots.txt across runs.
    */
   constructor(
     options: FetchOptions,
     agent: string,
     onUnavailable: (host: string, why: string) => void = () => {},
+    guard?: (url: URL) => FetchError | null | Promise<FetchError | null>,
     store?: RobotsStore,
   ) {
     this.#store = store;
@@ -72,6 +77,7 @@ export class RobotsCache {
     };
     this.#agent = agent;
     this.#onUnavailable = onUnavailable;
+    this.#guard = guard;
   }
 
   /**
@@ -100,6 +106,7 @@ export class RobotsCache {
   }
 
   async #load(url: URL): Promise<Robots> {
+    if (this.#guard && (await this.#guard(url)) !== null) return ALLOW_ALL;
     const robotsUrl = `${url.protocol}//${url.host}/robots.txt`;
     const { record, body } = await fetchBody(robotsUrl, this.#options);
     const status = record.error?.code === "http" || record.ok ? record.status : null;

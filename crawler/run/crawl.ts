@@ -15,8 +15,10 @@ import { extractLinks } from "../html/links.ts";
 import type { FetchRecord } from "../record.ts";
 import { RobotsCache, type RobotsStore } from "../robots/cache.ts";
 import { loadScope, type ScopeMode } from "../url/scope.ts";
+import { bareHost } from "../url/address.ts";
 import { VERSION } from "../version.ts";
 import {
+  addressRules,
   type Run,
   runFrontier,
   type RunInput,
@@ -57,8 +59,6 @@ export interface CrawlOptions extends RunOptions {
   delay?: number;
   /** Fetch discovered URLs even where robots.txt disallows them. Default false. */
   ignoreRobots?: boolean;
-  /** With scope `any`, also follow links to loopback/private/metadata addresses. Default false. */
-  allowPrivate?: boolean;
   /** Receives every fetched HTML page (for scraping). */
   onPage?: (page: Page) => void | Promise<void>;
   /** Hears about notable events (a host whose robots.txt failed is skipped for the run). */
@@ -118,6 +118,14 @@ export interface CrawlRun extends Run {
 export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
   const o = { ...CRAWL_DEFAULTS, ...options };
   const agent = (o.userAgent ?? `greencrawl/${VERSION}`).split("/")[0];
+  // Scope "any" holds discovered URLs to the address rules too (their robots.txt included);
+  // otherwise the scope keeps them on the seed's host or domain, and only redirects are checked.
+  const addresses = addressRules(o, o.scope === "any");
+  const { valid, invalid } = splitInput(seeds);
+  const listed = new Set(valid.map(({ url }) => bareHost(new URL(url).hostname)));
+  const guard = addresses?.links
+    ? (url: URL) => listed.has(bareHost(url.hostname)) ? null : addresses.guard.check(url)
+    : undefined;
   // Made on first use, once the frontier is: a durable one keeps robots.txt with its state.
   let robots: RobotsCache | undefined;
   const newRobots = (store?: RobotsStore) =>
@@ -126,6 +134,7 @@ export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
       agent,
       (host, why) =>
         o.onWarning?.(`robots.txt of ${host} unavailable (${why}): host skipped for this run`),
+      guard,
       store,
     );
   // Without a hook, links come back at once: no async step (and no promise) per page.
@@ -146,7 +155,6 @@ export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
       return frontier?.budgetReached ?? false;
     },
     ...runOf(async (sink) => {
-      const { valid, invalid } = splitInput(seeds);
       // Loaded when the crawl starts: mode "domain" imports the Public Suffix List.
       const inScope = await loadScope(o.scope, {
         include: o.include,
@@ -167,7 +175,7 @@ export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
         meaning: crawlMeaning(o),
       };
       frontier = o.frontier ? await o.frontier(setup) : new CrawlFrontier(setup);
-      await runFrontier(frontier, sink, o, { extract, first: invalid });
+      await runFrontier(frontier, sink, o, { extract, first: invalid, addresses });
     }),
   };
 }

@@ -5,6 +5,8 @@
  * @module
  */
 export {
+  type AddressRules,
+  addressRules,
   fetchAll,
   type FetchedPage,
   fetchPage,

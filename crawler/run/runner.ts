@@ -18,6 +18,8 @@ import { ListFrontier } from "../frontier/list.ts";
 import { keepHtml, readPage } from "../html/page.ts";
 import { blankRecord, type FetchRecord } from "../record.ts";
 import type { ListEntry } from "../url/list.ts";
+import { AddressGuard, bareHost, type Resolver } from "../url/address.ts";
+import { Memo } from "../memo.ts";
 
 /** How the work is scheduled. */
 export type Mode = "concurrent" | "sequential" | "blocking";
@@ -31,6 +33,13 @@ export interface RunOptions extends Omit<FetchOptions, "keep" | "followRedirect"
   concurrency?: number;
   /** Scheduling mode (default `concurrent`). */
   mode?: Mode;
+  /**
+   * Follow redirects to non-public addresses too (and, in a crawl with scope `any`, links).
+   * Default false: see {@linkcode RunExtras.addresses} for the rules.
+   */
+  allowPrivate?: boolean;
+  /** Resolves host names for the address rules (default `Deno.resolveDns`, A and AAAA). */
+  resolveDns?: Resolver;
 }
 
 /** Options of {@linkcode fetchAll}: the run options, and what stands behind the list. */
@@ -106,13 +115,45 @@ export function fetchAll(input: RunInput, options: ListOptions = {}): Run {
   if (make) {
     return runOf(async (sink) => {
       const { valid, invalid } = splitInput(input);
-      await runFrontier(await make(valid), sink, options, { first: invalid });
+      const addresses = addressRules(options, false);
+      await runFrontier(await make(valid), sink, options, { first: invalid, addresses });
     });
   }
   return runOf((sink) => {
     const { valid, invalid } = splitInput(input);
-    return runFrontier(new ListFrontier(valid), sink, options, { first: invalid });
+    const addresses = addressRules(options, false);
+    return runFrontier(new ListFrontier(valid), sink, options, { first: invalid, addresses });
   });
+}
+
+/**
+ * The address rules of a run, unless `allowPrivate` lifts them: redirects, and with `links`
+ * discovered URLs, must go to public addresses (see {@linkcode RunExtras.addresses}).
+ *
+ * @param options `allowPrivate`, the resolver (`resolveDns`) and the request `timeout`.
+ * @param links Whether discovered URLs are checked too (a crawl with scope `any`).
+ * @returns The rules for {@linkcode runFrontier}, or undefined when there are none.
+ * @example
+ * ```ts
+ * import { addressRules } from "./runner.ts";
+ * console.log(addressRules({ allowPrivate: true }, true)); // undefined: no rules
+ * ```
+ */
+export function addressRules(
+  options: Pick<RunOptions, "allowPrivate" | "resolveDns" | "timeout">,
+  links: boolean,
+): AddressRules | undefined {
+  if (options.allowPrivate) return undefined;
+  const timeout = Math.min(options.timeout ?? 5, 5);
+  return { guard: new AddressGuard({ resolve: options.resolveDns, timeout }), links };
+}
+
+/** The address rules a run enforces (see {@linkcode RunExtras.addresses}). */
+export interface AddressRules {
+  /** Judges hosts: IP ranges, special names, DNS answers (remembered per host for the run). */
+  guard: AddressGuard;
+  /** Discovered URLs are checked too (a crawl with scope `any`), not only redirects. */
+  links: boolean;
 }
 
 /**
@@ -210,6 +251,14 @@ export interface RunExtras {
   first?: readonly FetchRecord[];
   /** Awaited before anything else (the crawler loads its scope rules). */
   ready?: () => Promise<void>;
+  /**
+   * The address rules ({@linkcode addressRules}); none when absent. A URL the user listed is
+   * requested whatever its address, and so is any URL on its seed's hostname (the user chose
+   * that host). Every other request must go to a public host: a redirect target always (else
+   * the record stops there, `stopped: "redirect-non-public"`), and a discovered URL when
+   * `links` is set (else its record is a `non-public-address` error, with no request made).
+   */
+  addresses?: AddressRules;
 }
 
 /**
@@ -235,7 +284,7 @@ export async function runFrontier(
   frontier: Frontier,
   sink: RecordSink,
   options: RunOptions = {},
-  { extract, first = [], ready }: RunExtras = {},
+  { extract, first = [], ready, addresses }: RunExtras = {},
 ): Promise<void> {
   const workers: Greenlet<void>[] = [];
   try {
@@ -249,12 +298,18 @@ export async function runFrontier(
       keep: keepHtml(extract !== undefined),
     };
     const started = performance.now();
+    const signal = options.signal;
     const worker = async (id: number) => {
       // One options object per worker, not per job: a worker fetches one job at a time, so the
       // redirect hook can read the worker's current job.
       const current: { job: Job | null } = { job: null };
-      const perWorker: FetchOptions = frontier.redirect
-        ? { ...fetchOptions, followRedirect: (url) => frontier.redirect!(current.job!, url) }
+      const perWorker: FetchOptions = frontier.redirect || addresses
+        ? {
+          ...fetchOptions,
+          followRedirect: frontier.redirect && ((url) => frontier.redirect!(current.job!, url)),
+          checkAddress: addresses &&
+            ((url, redirect) => checkAddress(addresses, current.job!, url, redirect, signal)),
+        }
         : fetchOptions;
       while (!options.signal?.aborted) {
         const job = await frontier.next();
@@ -339,6 +394,23 @@ export function runOf(pipe: (sink: RecordSink) => Promise<void>): Run {
 }
 
 const END: unique symbol = Symbol("end");
+
+/** Seeds' hostnames, parsed once per seed (a long list stays cheap; the memo is bounded). */
+const seedHosts = new Memo(1024, (seed: string) => bareHost(new URL(seed).hostname));
+
+/** The address rules for one request of `job` (see {@linkcode RunExtras.addresses}). */
+function checkAddress(
+  rules: AddressRules,
+  job: Job,
+  url: string,
+  redirect: boolean,
+  signal: AbortSignal | undefined,
+) {
+  if (!(job.depth === 0 ? redirect : rules.links)) return null;
+  const target = new URL(url);
+  if (bareHost(target.hostname) === seedHosts.get(job.seed)) return null;
+  return rules.guard.check(target, signal);
+}
 
 function invalidRecord(entry: { line: number; input: string; error: string }): FetchRecord {
   const record = blankRecord(entry.input);

@@ -12,3 +12,10 @@ export {
   type ScopeVerdict,
 } from "./scope.ts";
 export { decodeInput, type ListEntry, parseUrlList } from "./list.ts";
+export {
+  AddressGuard,
+  type AddressGuardOptions,
+  nonPublicHost,
+  nonPublicRange,
+  type Resolver,
+} from "./address.ts";
