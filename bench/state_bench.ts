@@ -6,16 +6,17 @@
  * deno run --allow-net=127.0.0.1 --allow-read --allow-write --allow-run --allow-env bench/state_bench.ts [--quick]
  * ```
  *
- * - Speed: the test site (`bench/site.ts`, 20,000 pages, 10 links, ~10 KB, 0 ms) served by
- *   this process, while each crawler runs as its own; `cli.ts --depth 1000 --format ndjson -q -c 50 --per-host 50 -o FILE`, in memory
- *   with `--state`, and with `--state` plus `--v8-flags=--optimize-for-size`, RUNS times each in
- *   rotating order after one warm-up of each. Pages/s is
- *   judged on the crawl time (the latest `startMs + timeMs` of the records, no Deno start-up);
- *   CPU is user + sys of the crawler process (`/usr/bin/time`). Medians, with min–max.
+ * - Speed: the test site (`bench/site.ts`, 20,000 pages, 10 links, ~10 KB, 0 ms) served by this
+ *   process, while each crawler runs as its own: `cli.ts --depth 1000 --format ndjson -q -c 50
+ *   --per-host 50 -o FILE` in memory, with `--state`, and with `--state` plus
+ *   `--v8-flags=--optimize-for-size`, RUNS times each in rotating order after one warm-up of
+ *   each. Pages/s is judged on the crawl time (the latest `startMs + timeMs` of the records, no
+ *   Deno start-up); CPU is user + sys of the crawler process (`/usr/bin/time`). Medians, with
+ *   min–max.
  * - Memory: a 200,000-page site (2 KB pages), crawled once in memory and once with `--state`,
  *   and once with `--state` under `--v8-flags=--optimize-for-size`; peak RSS of each.
  *   `--quick` skips this part (it takes minutes).
- * - Resume: the last of those crawls is killed (SIGKILL) half-way, when its state holds about
+ * - Resume: one more crawl with `--state` is killed (SIGKILL) half-way, when its state holds about
  *   200,000 URLs, and rerun: the time from the rerun's spawn to its first request at the site,
  *   next to the same for a fresh crawl (both include Deno's start-up).
  *
