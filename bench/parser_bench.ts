@@ -24,7 +24,7 @@ import { parse as parseNhp } from "npm:node-html-parser@9.0.7";
 import { parse as parse5 } from "npm:parse5@8.1.1";
 import { SAXParser } from "npm:parse5-sax-parser@8.0.0";
 import { parseDocument as parse5Linkedom } from "../crawler/html/document.ts";
-import { scanLinks } from "../crawler/html/scan.ts";
+import { scanLinks } from "../crawler/html/link_scanner.ts";
 import { scanLinks as tokenizerScanLinks } from "../tests/fixtures/htmlparser2_scanner.ts";
 import { buildSite } from "./site.ts";
 

@@ -338,6 +338,24 @@ Deno.test("gzip Content-Encoding is decoded in both modes", async () => {
   });
 });
 
+Deno.test("every chunk owns its buffer: small streamed chunks pin no 64 KiB buffers", async () => {
+  // Deno's fetch gives a default reader each chunk as a view of a fresh 64 KiB buffer; keeping
+  // 10-byte (or a gzip bomb's 4 KiB) chunks would then hold 64 KiB each.
+  await withServer(async ({ base }) => {
+    for (const [mode, open] of MODES) {
+      for (const path of ["/drip?ms=1&count=5", "/gzip", "/big?bytes=200000"]) {
+        const r = await open(`${base}${path}`);
+        let chunks = 0;
+        for (let c = await r.readChunk(); c !== null; c = await r.readChunk()) {
+          chunks++;
+          assertEquals(c.buffer.byteLength, c.byteLength, `${mode} ${path}: buffer of a chunk`);
+        }
+        assert(chunks > 0, `${mode} ${path}: no chunk`);
+      }
+    }
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // 4. Timeouts
 

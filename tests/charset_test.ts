@@ -1,6 +1,5 @@
 import { strictEqual } from "node:assert/strict";
 import { decodeHtml, detectCharset } from "../crawler/html/charset.ts";
-import { prng } from "../bench/site/graph.ts";
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 const concat = (...parts: (Uint8Array | string)[]) => {
@@ -117,52 +116,5 @@ Deno.test("decodeHtml: page after page, a cut-off character or a BOM never leaks
     strictEqual(decodeHtml(cut, "text/html; charset=utf-8"), "a");
     strictEqual(decodeHtml(next, "text/html; charset=utf-8"), "bé");
     strictEqual(decodeHtml(new Uint8Array([0x63, 0xe9]), "text/html; charset=latin1"), "cé");
-  }
-});
-
-Deno.test("decodeHtml: UTF-8 decodes as a streaming decoder would, on every cut and invalid tail", () => {
-  // The reference: decode as a stream and drop what the decoder holds back at the end.
-  const reference = (bytes: Uint8Array) => {
-    const decoder = new TextDecoder("utf-8");
-    return decoder.decode(bytes, { stream: true });
-  };
-  const utf8 = "text/html; charset=utf-8";
-  // Every prefix of text with 1-, 2-, 3- and 4-byte characters, U+FFFF and U+10FFFF.
-  const text = new TextEncoder().encode("a\u00e9\u4e2d\uffff\u{1f600}\u{10ffff}z");
-  for (let end = 0; end <= text.length; end++) {
-    const prefix = text.subarray(0, end);
-    strictEqual(decodeHtml(prefix, utf8), reference(prefix), `prefix of ${end} bytes`);
-  }
-  // Random tails biased to the bytes that matter: leads, continuations and the edge cases of
-  // the second byte after E0, ED, F0 and F4 (overlongs, surrogates, past U+10FFFF).
-  const next = prng(7);
-  const pool = [
-    0x41,
-    0x80,
-    0x8f,
-    0x90,
-    0x9f,
-    0xa0,
-    0xbf,
-    0xc0,
-    0xc1,
-    0xc2,
-    0xdf,
-    0xe0,
-    0xe1,
-    0xed,
-    0xef,
-    0xf0,
-    0xf1,
-    0xf4,
-    0xf5,
-    0xff,
-  ];
-  for (let i = 0; i < 50_000; i++) {
-    const bytes = Uint8Array.from(
-      { length: 1 + Math.floor(next() * 6) },
-      () => pool[Math.floor(next() * pool.length)],
-    );
-    strictEqual(decodeHtml(bytes, utf8), reference(bytes), `bytes ${bytes.join(",")}`);
   }
 });

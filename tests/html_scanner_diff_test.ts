@@ -1,5 +1,5 @@
 /**
- * Differential test of the link scanner: `scanLinks` (`crawler/html.ts`) must return exactly
+ * Differential test of the link scanner: `scanLinks` (`crawler/html/link_scanner.ts`) must return exactly
  * what the htmlparser2-driven scanner it replaced returns (`tests/fixtures/htmlparser2_scanner.ts`)
  * on seeded random tag soup, on every page of the synthetic site and on every HTML string of
  * `tests/links_test.ts`. Any difference fails with the smallest input that still shows it.
@@ -9,8 +9,8 @@
  * @module
  */
 import { deepStrictEqual as eq, ok } from "node:assert/strict";
-import { scanLinks } from "../crawler/html/scan.ts";
-import { type LinkScan, scanLinks as reference } from "./fixtures/htmlparser2_scanner.ts";
+import { type LinkScan, scanLinks } from "../crawler/html/link_scanner.ts";
+import { scanLinks as reference } from "./fixtures/htmlparser2_scanner.ts";
 import { buildSite, type SiteOptions } from "../bench/site.ts";
 import { prng } from "../bench/site/graph.ts";
 

@@ -2,9 +2,7 @@ import { deepStrictEqual as eq, ok } from "node:assert/strict";
 import { extractLinks, linksFromDocument, resolveLinks } from "../crawler/html/links.ts";
 import { parseDocument } from "../crawler/html/document.ts";
 import { detach } from "../crawler/html/detach.ts";
-import { scanLinks } from "../crawler/html/scan.ts";
-import { canonicalUrl } from "../crawler/url/canonical.ts";
-import { buildSite } from "../bench/site.ts";
+import { scanLinks } from "../crawler/html/link_scanner.ts";
 
 const PAGE = "http://example.com/dir/page.html";
 
@@ -299,33 +297,4 @@ Deno.test("links: documented scanner-vs-spec differences", () => {
   const escaped = `<script><!--<script></script><a href="/in-script"></script><a href="/out">`;
   eq(extractLinks(escaped, PAGE), ["http://example.com/in-script", "http://example.com/out"]);
   eq(linksFromDocument(parseDocument(escaped), PAGE), ["http://example.com/out"]);
-});
-
-Deno.test("links: remembered resolutions give what a fresh parse gives, before and after the memo fills", () => {
-  const origin = "http://127.0.0.1:8000";
-  const site = buildSite({ offsite: true, private: 3 });
-  const reference = (hrefs: string[], pageUrl: string) => {
-    const out = new Set<string>();
-    for (const h of hrefs) {
-      const url = URL.parse(h, pageUrl);
-      if (url && (url.protocol === "http:" || url.protocol === "https:")) {
-        out.add(canonicalUrl(url));
-      }
-    }
-    return [...out];
-  };
-  const pages = Array.from({ length: 400 }, (_, i) => site.pathOf(i));
-  const check = () => {
-    for (const path of pages) {
-      const { hrefs } = scanLinks(new TextDecoder().decode(site.render(path, origin)!));
-      const pageUrl = origin + path;
-      eq(resolveLinks(hrefs, null, pageUrl), reference(hrefs, pageUrl), path);
-    }
-  };
-  check(); // cold
-  check(); // warm: answered from the memo
-  // 12,000 distinct links overflow the memo (10,000): it starts over, and answers stay right.
-  const many = Array.from({ length: 12_000 }, (_, i) => `/overflow/${i}?x=%7e`);
-  eq(resolveLinks(many, null, origin + "/"), reference(many, origin + "/"));
-  check();
 });

@@ -27,8 +27,14 @@ const CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
 const CONTROL_SPACES = /[\t\n\v\f\r\x85]/g;
 // Bidi embeddings/overrides (U+202A–U+202E) and isolates (U+2066–U+2069).
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
-// Printable ASCII words with single spaces between them: the steps below leave such text as it is.
-const PLAIN = /^(?:[!-~]+(?: [!-~]+)*)?$/;
+// What the steps below would change: controls, bidi, whitespace other than single inner spaces.
+// deno-lint-ignore no-control-regex
+const UNSAFE = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|[^\S ]| {2}|^ | $/;
+
+/** True when {@linkcode stripControl} would return `text` unchanged (most URLs, titles, types). */
+function safe(text: string): boolean {
+  return !UNSAFE.test(text) && text.isWellFormed();
+}
 
 /**
  * Turns untrusted text into one safe line: removes ANSI/OSC escape sequences as whole sequences,
@@ -44,7 +50,7 @@ const PLAIN = /^(?:[!-~]+(?: [!-~]+)*)?$/;
  * ```
  */
 export function stripControl(text: string): string {
-  if (PLAIN.test(text)) return text; // most URLs, titles and types: nothing to change
+  if (safe(text)) return text;
   return text
     .toWellFormed()
     .replace(ESCAPES, "")
@@ -56,12 +62,13 @@ export function stripControl(text: string): string {
 }
 
 /**
- * A copy of a record with every string (URLs, content type, title, error message, redirect chain,
- * location) passed through {@linkcode stripControl}, keys in {@linkcode FetchRecord} order.
- * Reporters use it so that no network-derived text reaches a terminal or a file unsanitised.
+ * The record with every string (URLs, content type, title, error message, redirect chain,
+ * location) passed through {@linkcode stripControl}: `r` itself when they are all safe already
+ * (most records), else a copy, keys in {@linkcode FetchRecord} order. Outputs use it so that no
+ * network-derived text reaches a terminal or a file unsanitised.
  *
  * @param r A record as the run produced it.
- * @returns A copy whose every string went through `stripControl`.
+ * @returns A record whose every string is what `stripControl` makes of it.
  *
  * @example
  * ```ts
@@ -71,6 +78,7 @@ export function stripControl(text: string): string {
  * ```
  */
 export function sanitizeRecord(r: FetchRecord): FetchRecord {
+  if (safeRecord(r)) return r;
   const clean = (s: string | null) => s === null ? null : stripControl(s);
   return {
     url: stripControl(r.url),
@@ -96,4 +104,12 @@ export function sanitizeRecord(r: FetchRecord): FetchRecord {
     line: r.line,
     links: r.links,
   };
+}
+
+/** True when every string of `r` is {@linkcode safe}. */
+function safeRecord(r: FetchRecord): boolean {
+  return safe(r.url) && (r.finalUrl === null || safe(r.finalUrl)) &&
+    (r.parent === null || safe(r.parent)) && (r.contentType === null || safe(r.contentType)) &&
+    (r.title === null || safe(r.title)) && r.redirectChain.every(safe) &&
+    (r.location === null || safe(r.location)) && (r.error === null || safe(r.error.message));
 }

@@ -9,15 +9,13 @@
  * scheme is not http or https (`mailto:`, `javascript:`, `tel:`, `data:`, `ftp:` …), are skipped.
  * The rest are canonicalised ({@linkcode canonicalUrl}, which drops the fragment) and listed once,
  * in document order. What the scanner counts as a tag (comments and scripts do not) is
- * described in `html.ts`.
+ * listed in `docs/decisions.md`.
  * @module
  */
 import { canonicalUrl } from "../url/canonical.ts";
 import type { HtmlDocument } from "./document.ts";
 import { detach } from "./detach.ts";
-import { scanLinks } from "./scan.ts";
-import { Memo } from "../memo.ts";
-import { makeAbsolutizer } from "../url/resolve.ts";
+import { scanLinks } from "./link_scanner.ts";
 
 /**
  * The links of an HTML page, without building a DOM. Never throws; returns `[]` when `pageUrl`
@@ -59,9 +57,7 @@ export function linksFromDocument(doc: HtmlDocument, pageUrl: string | URL): str
 
 /**
  * Resolve raw hrefs against a page (and its `<base href>`, if any); keep http(s) only,
- * canonicalise, drop repeats. Never throws. Each href resolves to what `new URL(href, base)`
- * gives, mostly by a cheaper parse of the absolute string `makeAbsolutizer` (`resolve.ts`) builds,
- * and the result is remembered under that string, since pages of a site share most links.
+ * canonicalise, drop repeats. Never throws. Each href resolves as `URL.parse(href, base)` does.
  *
  * @example
  * ```ts
@@ -76,11 +72,9 @@ export function resolveLinks(
 ): string[] {
   const base = documentBase(baseHref, pageUrl);
   if (base === null) return [];
-  const absolute = makeAbsolutizer(base);
   const seen = new Set<string>();
   for (const href of hrefs) {
-    const input = absolute?.(href) ?? null;
-    const link = input === null ? linkOf(URL.parse(href, base)) : resolved.get(input);
+    const link = linkOf(URL.parse(href, base));
     if (link !== null) seen.add(link);
   }
   return [...seen];
@@ -91,13 +85,6 @@ function linkOf(url: URL | null): string | null {
   if (url === null || (url.protocol !== "http:" && url.protocol !== "https:")) return null;
   return canonicalUrl(url);
 }
-
-/**
- * Links already resolved, by the absolute string they were parsed from (see `makeAbsolutizer`):
- * a site's navigation recurs on every page, and a lookup is cheaper than a parse. (On the
- * synthetic site 18,421 of 20,000 hrefs take this path, 7,783 of them distinct.)
- */
-const resolved = new Memo(10_000, (input: string) => linkOf(URL.parse(input)));
 
 /** The base URL links resolve against, or null when `pageUrl` itself is not a URL. */
 function documentBase(baseHref: string | null, pageUrl: string | URL): URL | null {

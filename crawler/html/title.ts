@@ -5,7 +5,8 @@
  * @module
  */
 
-import { decodeText } from "./char_refs.ts";
+// deno-lint-ignore no-import-prefix -- pinned inline: mod.ts must work imported by URL
+import { decodeHTML } from "npm:entities@8.1.0/decode";
 import { decodeHtml } from "./charset.ts";
 import { detach } from "./detach.ts";
 
@@ -49,11 +50,12 @@ function searchFrom(html: string, re: RegExp, from: number): { index: number; en
 }
 
 /**
- * The raw text of the first HTML `<title>`, or null. Steps over comments, `<script>`/`<style>`
- * contents and titles inside `<svg>`. Linear: every search moves forward, and a construct with no
- * end ends the scan (nothing later could be a complete tag either).
+ * The raw text of the first HTML `<title>` and whether its end tag was there, or null. Steps over
+ * comments, `<script>`/`<style>` contents and titles inside `<svg>`. Linear: every search moves
+ * forward, and a construct with no end ends the scan (nothing later could be a complete tag
+ * either). On a prefix of a page it finds what it finds on the whole page, when `closed`.
  */
-function findTitle(html: string): string | null {
+function findTitle(html: string): { text: string; closed: boolean } | null {
   const tag = /<(?:!--|(\/?)(svg|title|script|style)(?=[\t\n\f\r />]))/gi;
   let svgDepth = 0;
   for (let m; (m = tag.exec(html));) {
@@ -77,7 +79,7 @@ function findTitle(html: string): string | null {
       if (html[gt - 1] !== "/") svgDepth++;
     } else if (svgDepth === 0) {
       const end = searchFrom(html, /<\/title[\t\n\f\r />]/gi, gt + 1).index;
-      return html.slice(gt + 1, end < 0 ? undefined : end);
+      return { text: html.slice(gt + 1, end < 0 ? undefined : end), closed: end >= 0 };
     }
   }
   return null;
@@ -111,10 +113,30 @@ export function extractTitle(bytes: Uint8Array, contentType: string | null): str
  * ```
  */
 export function titleFromHtml(html: string): string {
-  const raw = findTitle(html);
-  if (raw === null) return "";
+  const found = findTitle(html);
+  return found === null ? "" : cleanTitle(found.text);
+}
+
+/**
+ * The title when the start of a page holds all of it (its end tag included), else null: then
+ * read more of the page. Lets a caller decode a page's head instead of the whole page.
+ *
+ * @example
+ * ```ts
+ * titleIfComplete("<title>Tom &amp; Jerry</title>"); // "Tom & Jerry"
+ * titleIfComplete("<title>Tom &amp; Je"); // null
+ * ```
+ */
+export function titleIfComplete(head: string): string | null {
+  const found = findTitle(head);
+  return found?.closed ? cleanTitle(found.text) : null;
+}
+
+/** Entities decoded, whitespace collapsed, at most 300 code points, copied off the page. */
+function cleanTitle(raw: string): string {
   // A copy: an unchanged title is a view of the whole page (see detach), and records are kept.
-  const title = detach(decodeText(raw).replace(/\s+/g, " ").trim());
+  const title = detach(decodeHTML(raw).replace(/\s+/g, " ").trim());
+  if (title.length <= MAX_TITLE) return title; // code points <= code units
   const points = Array.from(title);
   return points.length <= MAX_TITLE ? title : points.slice(0, MAX_TITLE).join("").trimEnd();
 }

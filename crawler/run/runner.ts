@@ -215,8 +215,8 @@ export async function fetchPage(
     ...options,
     keep: keepHtml(options.keepHtml ?? false),
   });
-  const html = readPage(record, body);
-  return { record, html: options.keepHtml ? html : null };
+  const html = readPage(record, body, options.keepHtml ?? false);
+  return { record, html };
 }
 
 /**
@@ -318,7 +318,7 @@ export async function runFrontier(
         const takenAt = performance.now();
         sink.start?.(job, id);
         const { record, body } = await fetchBody(job.url, perWorker);
-        const html = readPage(record, body);
+        const html = readPage(record, body, extract !== undefined);
         record.startMs = round(takenAt - started);
         record.queueMs = round(Math.max(0, takenAt - Math.max(job.queuedAt, started)));
         record.depth = job.depth;

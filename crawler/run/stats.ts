@@ -4,7 +4,6 @@
  * @module
  */
 
-import { Memo } from "../memo.ts";
 import type { FetchRecord } from "../record.ts";
 
 /**
@@ -204,17 +203,7 @@ export class RunStats {
   }
 }
 
-/**
- * The host of a record's URL, or null (an invalid-url record has none). Parsed once per prefix up
- * to the first `/` after `//`: any prefix that holds the scheme and the whole authority gives the
- * host the whole URL gives, and the authority ends at or before that `/`. Once per prefix, not per
- * record (the measurement: `docs/decisions.md`).
- */
+/** The host of a record's URL, or null (an invalid-url record has none). */
 function hostOf(url: string): string | null {
-  const slashes = url.indexOf("//"); // none: parse it whole (`http:/h/x` has a host too)
-  const slash = slashes < 0 ? -1 : url.indexOf("/", slashes + 2);
-  return hosts.get(slash < 0 ? url : url.slice(0, slash));
+  return URL.parse(url)?.host || null;
 }
-
-/** Hosts by prefix, for `hostOf`. */
-const hosts = new Memo(1024, (prefix: string) => URL.parse(prefix)?.host || null);

@@ -20,21 +20,29 @@
  */
 
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
+const HEX = /^[0-9A-Fa-f]$/;
+/** A `%` not followed by two hex digits. */
+const MALFORMED = /%(?![0-9A-Fa-f]{2})/;
 
 /**
  * Normalise the percent-escapes in a URL component: upper-case hex, decode unreserved
- * characters, leave everything else (malformed `%zz` too) as it was.
+ * characters, leave everything else (malformed `%zz` too) as it was. In a component with a
+ * malformed `%`, escapes of hex digits are kept (`%2%30` stays, rather than become `%20`).
  *
  * @example
  * ```ts
  * normalizePercentEncoding("/a%7eb/%2f?q=%e2%82%ac"); // "/a~b/%2F?q=%E2%82%AC"
+ * normalizePercentEncoding("/100%-%41%7e"); // "/100%-%41~"
  * ```
  */
 export function normalizePercentEncoding(text: string): string {
   if (!text.includes("%")) return text;
+  // Next to a `%` that starts no escape, a decoded hex digit could complete one: `%2%30` would
+  // become `%20`, a space. Then escapes of hex digits stay escaped.
+  const keepHex = MALFORMED.test(text);
   return text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => {
     const ch = String.fromCharCode(parseInt(hex, 16));
-    return UNRESERVED.test(ch) ? ch : `%${hex.toUpperCase()}`;
+    return UNRESERVED.test(ch) && !(keepHex && HEX.test(ch)) ? ch : `%${hex.toUpperCase()}`;
   });
 }
 

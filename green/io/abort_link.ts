@@ -1,11 +1,9 @@
 /**
- * Forwarding one abort signal to many requests: {@linkcode linkAbort} makes `signal` abort
- * `controller` (with the signal's reason) until the returned unlink function is called.
- *
- * A run hands one signal (Ctrl-C) to every request. An `abort` listener per request made each
- * `addEventListener` and `removeEventListener` scan the signal's listener list (about one per
- * request in flight, so 50 entries at 50 workers), twice per request. Here each signal gets one
- * listener, ever, and a request costs one `Set` insert and delete.
+ * Forwarding one abort signal to many requests: {@linkcode linkAbort} makes `signal` (a run's
+ * Ctrl-C) abort `controller` with its reason until unlinked. Each signal gets one listener, ever,
+ * and a request costs one `Set` insert and delete. Hand-written, with `deadlines.ts`, because
+ * together they buy 5% of the 20,000-page crawl's CPU over `AbortSignal.any` and
+ * `AbortSignal.timeout` (`docs/decisions.md`).
  * @module
  */
 

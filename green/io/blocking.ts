@@ -87,7 +87,8 @@ class BlockingUrlResponse implements UrlResponse {
     this.status = head.status;
     this.url = head.url;
     this.headers = new Headers(head.headers);
-    this.#buffered = initial.length > 0 ? initial : null;
+    // The first body bytes share a frame with the head: copied, so the chunk owns its buffer.
+    this.#buffered = initial.length > 0 ? initial.slice() : null;
     this.#state = ended ? "received" : "open";
     if (this.#state === "open") unfinished.register(this, id, this);
   }

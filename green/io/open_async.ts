@@ -26,11 +26,22 @@ import {
  */
 const WHOLE_BODY_LIMIT = 1024 * 1024;
 
+/**
+ * Size of the one buffer each streamed body is read into. Deno's fetch hands a default reader
+ * every chunk as a view of a fresh 64 KiB buffer, however few bytes it holds: a gzip bomb comes
+ * in 4 KiB chunks, so keeping 256 KiB of it held 4 MiB, and 200 bombs at `-c 100` reached
+ * 383–611 MB of RSS. A BYOB reader fills this buffer instead, and each chunk is copied out at its
+ * exact size (`docs/decisions.md`, "Streamed bodies: one buffer per response").
+ */
+const READ_BUFFER = 64 * 1024;
+
 class AsyncUrlResponse implements UrlResponse {
   readonly status: number;
   readonly headers: Headers;
   #resp: Response;
-  #reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  #reader: ReadableStreamBYOBReader | null = null;
+  /** The buffer the next read fills (a read transfers it; its result hands it back). */
+  #buffer: ArrayBuffer | null = null;
   #done = false;
   #failed = false;
   #failure: unknown;
@@ -76,16 +87,19 @@ class AsyncUrlResponse implements UrlResponse {
         this.#finish();
         return body.length > 0 ? body : null;
       }
-      this.#reader ??= this.#resp.body!.getReader();
+      this.#reader ??= this.#resp.body!.getReader({ mode: "byob" });
       for (;;) {
         if (this.#done) return null;
-        const r = await this.#reader.read(); // rejects with the timeout/abort/network error
+        const view = new Uint8Array(this.#buffer ?? new ArrayBuffer(READ_BUFFER));
+        this.#buffer = null;
+        const r = await this.#reader.read(view); // rejects with the timeout/abort/network error
+        if (r.value) this.#buffer = r.value.buffer;
         if (r.done) {
           this.#finish();
           this.#reader.releaseLock();
           return null;
         }
-        if (r.value.length > 0) return r.value;
+        if (r.value.length > 0) return r.value.slice(); // exact size, owns its buffer
       }
     } catch (error) {
       this.#failed = true;
@@ -114,10 +128,9 @@ class AsyncUrlResponse implements UrlResponse {
  * Yielding: plain `fetch()` with a streaming body. One `AbortController` carries every way the
  * exchange can end early: the deadline (`options.timeout`, covering the body too), `options.signal`,
  * and, when the caller passes its own `controller`, whatever the caller decides (green I/O aborts
- * it when a kill or a `Timeout` interrupts the wait). One controller, one deadline and one link
- * to `options.signal` per request are cheaper than `AbortSignal.timeout` plus `AbortSignal.any`;
- * both are released when the body ends. Deadlines of one length share a timer (`deadlines.ts`),
- * and every request linked to one signal shares its listener (`abort_link.ts`). Other tasks run while it waits, like gevent's patched `urlopen`.
+ * it when a kill or a `Timeout` interrupts the wait). The deadline (`deadlines.ts`) and the link
+ * (`abort_link.ts`) are released when the body ends; they cost less CPU than `AbortSignal.timeout`
+ * plus `AbortSignal.any`. Other tasks run while it waits, like gevent's patched `urlopen`.
  *
  * @example
  * ```ts ignore
