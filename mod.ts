@@ -50,6 +50,7 @@ export type { ErrorCode, FetchError, FetchRecord, RedirectStop } from "./crawler
 export {
   addressRules,
   crawl,
+  crawlMeaning,
   fetchAll,
   fetchPage,
   fetchUrl,
@@ -64,6 +65,7 @@ export type {
   CrawlRun,
   FetchedPage,
   LinkExtractor,
+  ListOptions,
   Mode,
   Page,
   RecordSink,
@@ -79,6 +81,7 @@ export type { RobotsStore, RobotsVerdict } from "./crawler/robots/mod.ts";
 export {
   CrawlFrontier,
   crawlIdOf,
+  FingerprintSet,
   ListFrontier,
   MemorySeenStore,
   RedisConnection,
@@ -88,16 +91,21 @@ export {
   SharedCrawl,
   SharedCrawlError,
 } from "./crawler/frontier/mod.ts";
+export { SqliteState, StateError } from "./crawler/frontier/sqlite/mod.ts";
+export type { CommittedOutput, StateSettings } from "./crawler/frontier/sqlite/mod.ts";
 export type {
   CrawlCounters,
   CrawlFrontierFactory,
   CrawlingFrontier,
+  CrawlJournal,
+  CrawlMeaning,
   CrawlSetup,
   CrawlStatus,
   Frontier,
   HostStatus,
   Job,
   JobResult,
+  Origin,
   RedirectVerdict,
   RedisConnectionOptions,
   SeenStore,

@@ -49,8 +49,10 @@ export interface CliOptions {
   delay: number;
   ignoreRobots: boolean;
   allowPrivate: boolean;
+  /** `--state <file>`: the run's state on disk, resumed by a rerun; undefined for none. */
+  state: string | undefined;
   /** `--frontier redis://…`: the Redis of a crawl shared by many processes; undefined for none. */
-  frontier: string | undefined;
+  frontierUrl: string | undefined;
   /** `--crawl-id`: the shared crawl's name; undefined derives it from the seeds and settings. */
   crawlId: string | undefined;
   /** `--lease`: seconds a shared crawl's job stays leased without a heartbeat. */
@@ -103,6 +105,7 @@ const OPTIONS = {
   delay: { type: "string" },
   "ignore-robots": { type: "boolean" },
   "allow-private": { type: "boolean" },
+  state: { type: "string" },
   frontier: { type: "string" },
   "crawl-id": { type: "string" },
   lease: { type: "string" },
@@ -195,6 +198,17 @@ function parse(args: string[]): CliAction {
       }`,
     );
   }
+  if (values.state !== undefined) {
+    if (values.state.trim() === "") throw new UsageError("--state needs a file name");
+    const clash = values.compare
+      ? "--compare"
+      : sweep
+      ? "--sweep"
+      : values.frontier !== undefined
+      ? "--frontier (a shared crawl's state is in Redis)"
+      : undefined;
+    if (clash) throw new UsageError(`--state keeps one run's state; it cannot go with ${clash}`);
+  }
   if (values.report !== undefined && values.report.trim() === "") {
     throw new UsageError("--report needs a file name, e.g. --report report.html");
   }
@@ -232,6 +246,7 @@ function parse(args: string[]): CliAction {
       delay: values.delay === undefined ? 0 : nonNegative("--delay", values.delay),
       ignoreRobots: values["ignore-robots"] ?? false,
       allowPrivate: values["allow-private"] ?? false,
+      state: values.state,
       ...shared,
     },
   };
@@ -270,7 +285,7 @@ function sharedCrawl(values: { [name: string]: string | boolean | string[] | und
       `--crawl-id must be 1 to 64 letters, digits, '.', '_' or '-', got ${JSON.stringify(crawlId)}`,
     );
   }
-  return { frontier, crawlId, lease: seconds("--lease", lease, 120), status };
+  return { frontierUrl: frontier, crawlId, lease: seconds("--lease", lease, 120), status };
 }
 
 /**

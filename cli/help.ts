@@ -67,6 +67,18 @@ Crawling (with --depth above 0 the listed pages' links are followed):
                           addresses too. Without it, a redirect from a listed URL to another
                           host must reach a public address, or the record stops there
 
+Long runs (a list or a crawl):
+  --state <file>          keep the run's state in this SQLite file; rerunning the same command
+                          after Ctrl-C, a kill or a crash resumes it: pages done are not
+                          fetched again, pages in flight are. Kept: the settings (inputs,
+                          --depth, --scope, --include, --exclude, --max-pages, robots.txt and
+                          private-address choices: a rerun that differs exits 2), every
+                          discovered URL with its depth, parent and state, robots.txt, and
+                          how much of -o is written. Commits at most 100 ms or 200 pages
+                          apart: a crash repeats at most the pages in flight plus one such
+                          window. With -o the file holds each record exactly once across
+                          resumes; stdout may repeat those pages. Not with --compare/--sweep
+
 Shared crawl (many processes, one or many machines, one crawl; each page fetched once):
   --frontier <url>        keep the crawl in Redis: redis://[user:password@]host:port[/db].
                           Run the same command anywhere to add workers; each writes its own
@@ -114,6 +126,9 @@ Permissions (the least each run needs):
                           pinned --allow-net is refused without a lookup
   --allow-read=<file>     for each list file (none for URL arguments or -)
   --allow-write=<file>    for -o <file> and --report <file>
+  --allow-read=<dir> --allow-write=<dir>
+                          for --state <dir>/<file> (SQLite adds <file>-wal beside it, and
+                          greencrawl <file>.lock, which holds the pid of the run using it)
 
 Examples:
   deno run --allow-net cli.ts https://example.org/ https://example.com/
@@ -124,5 +139,7 @@ Examples:
     --report report.html urls.txt
   deno run --allow-net --allow-read=urls.txt cli.ts --sweep 1,2,4,8,16,32 urls.txt
   deno run --allow-net --allow-read=seeds.txt cli.ts --depth 2 --format ndjson seeds.txt
+  deno run --allow-net --allow-read=seeds.txt,crawl --allow-write=crawl cli.ts --depth 5 \
+    --state crawl/state.db --format ndjson -o crawl/records.ndjson seeds.txt
   grep wiki urls.txt | deno run --allow-net cli.ts -
 `;

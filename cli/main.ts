@@ -11,6 +11,7 @@ import { parseCli } from "./args.ts";
 import type { CliOptions } from "./args.ts";
 import { type LineWriter, recordSink, syncWriter, withStatusLine } from "./output.ts";
 import type { Progress } from "./progress.ts";
+import type { StateRun } from "./state.ts";
 import { FORMATS, stripControl } from "../crawler/format/mod.ts";
 import { formatSummary } from "../crawler/format/text.ts";
 import type { CrawlCounters } from "../crawler/frontier/frontier.ts";
@@ -54,12 +55,20 @@ export async function main(args: string[]): Promise<number> {
     return fail("--compare runs the URL list in each mode; it does not crawl (drop --depth)");
   }
 
+  // --state: opened and checked before anything is written (loaded only when used).
+  let state: StateRun | undefined;
+  if (options.state !== undefined) {
+    const opened = (await import("./state.ts")).openStateRun(options, entries, note);
+    if (typeof opened === "number") return opened;
+    state = opened;
+  }
+
   const controller = new AbortController();
   // The status line, --compare and --sweep are loaded only when used.
   const progress = !options.quiet && !options.noProgress && Deno.stderr.isTerminal()
     ? new (await import("./progress.ts")).Progress()
     : undefined;
-  const session: Session = { options, controller, progress, closed: false };
+  const session: Session = { options, controller, progress, closed: false, state };
   let interrupts = 0;
   const onInterrupt = () => {
     if (++interrupts > 1) {
@@ -90,6 +99,7 @@ export async function main(args: string[]): Promise<number> {
   } finally {
     progress?.stop();
     if (!frozen) Deno.removeSignalListener("SIGINT", onInterrupt);
+    state?.close();
   }
 }
 
@@ -98,6 +108,8 @@ interface Session {
   options: CliOptions;
   controller: AbortController;
   progress: Progress | undefined;
+  /** `--state`: the open state and its output file. */
+  state?: StateRun;
   /** stdout was closed by its reader (`| head`): the run stops and ends quietly. */
   closed: boolean;
   /** Why the records could not be written (a full disk): the run stops and exits 2. */
@@ -110,13 +122,14 @@ function interrupted(session: Session): boolean {
 }
 
 async function runList(entries: ListEntry[], session: Session): Promise<boolean> {
-  const { options, controller, progress } = session;
-  const file = openForWrite(options.output);
+  const { options, controller, progress, state } = session;
+  const file = state ? state.output : openForWrite(options.output);
   const report = openForWrite(options.report);
   // Records go out in blocks, unless blocking I/O may freeze the event loop (see syncWriter),
   // or a shared crawl marks a page done in Redis once its record is written.
-  const gather = options.mode !== "blocking" && options.frontier === undefined;
+  const gather = options.mode !== "blocking" && options.frontierUrl === undefined;
   const { records, notes } = writers(session, file, gather);
+  state?.watch(records);
   const warn = (message: string) => {
     if (!options.quiet) notes.line(`warning: ${stripControl(message)}`);
   };
@@ -135,7 +148,7 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
     };
     let crawlRun: CrawlRun | undefined;
     // A shared crawl (--frontier): loaded on demand, like the crawler below.
-    shared = options.frontier === undefined ? undefined : await (await import("./shared.ts"))
+    shared = options.frontierUrl === undefined ? undefined : await (await import("./shared.ts"))
       .joinSharedCrawl(options, entries, options.quiet ? undefined : notes);
     if (options.depth > 0 || shared) {
       // Loaded on demand: the HTML scanner and the scope rules are not needed by a plain list.
@@ -152,11 +165,11 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
         ignoreRobots: options.ignoreRobots,
         allowPrivate: options.allowPrivate,
         onWarning: warn,
-        frontier: shared?.frontier,
-        robotsStore: shared?.robots,
+        frontier: shared?.frontier ?? state?.state.crawlFrontier,
       });
     }
-    const run: Run = crawlRun ?? fetchAll(entries, runOptions);
+    const run: Run = crawlRun ??
+      fetchAll(entries, { ...runOptions, frontier: state?.state.listFrontier });
     const invalid = entries.filter((e) => "error" in e).length;
     progress?.begin({
       total: crawlRun ? () => crawlRun.counters.queued + invalid : () => entries.length,
@@ -164,9 +177,9 @@ async function runList(entries: ListEntry[], session: Session): Promise<boolean>
       frozen: options.mode === "blocking",
     });
     const started = performance.now();
-    await run.pipeTo(
-      recordSink({ format: FORMATS[options.format], records, stats, progress, keep: kept }),
-    );
+    const format = state ? state.format(FORMATS[options.format]) : FORMATS[options.format];
+    const sink = recordSink({ format, records, stats, progress, keep: kept });
+    await run.pipeTo(state ? state.sink(sink) : sink);
     const summary = stats.summary(performance.now() - started);
     progress?.stop();
     if (report) {
@@ -384,6 +397,10 @@ function fetchOptions(options: CliOptions) {
 }
 
 function fail(message: string, code = 2): number {
-  syncWriter(Deno.stderr).line(`greencrawl: ${stripControl(message)}`);
+  note(`greencrawl: ${stripControl(message)}`);
   return code;
+}
+
+function note(line: string): void {
+  syncWriter(Deno.stderr).line(line);
 }

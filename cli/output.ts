@@ -15,6 +15,8 @@ const encoder = new TextEncoder();
 export interface LineWriter {
   /** Writes one line (a newline is added). */
   line(text: string): void;
+  /** Writes what was gathered now (`--state` commits only records that reached the file). */
+  flush?(): void;
   /** Flushes and closes (stdout/stderr are left open). */
   close(): void;
 }
@@ -81,6 +83,7 @@ export function syncWriter(
         Deno.unrefTimer(timer as unknown as number); // never keeps the process alive
       }
     },
+    flush,
     close() {
       flush();
       if (gather) globalThis.removeEventListener("unload", flush);
@@ -118,6 +121,7 @@ export function withStatusLine(writer: LineWriter, status: StatusLine): LineWrit
       writer.line(text);
       status.redraw();
     },
+    flush: () => writer.flush?.(),
     close: () => writer.close(),
   };
 }

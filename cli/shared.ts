@@ -44,7 +44,7 @@ export async function joinSharedCrawl(
   entries: ListEntry[],
   notes: LineWriter | undefined,
 ): Promise<SharedCrawl> {
-  return await SharedCrawl.open(options.frontier!, {
+  return await SharedCrawl.open(options.frontierUrl!, {
     crawlId: await crawlId(options, entries, notes),
     lease: options.lease,
     timeout: options.timeout,
@@ -63,7 +63,7 @@ export async function printStatus(
   entries: ListEntry[] | undefined,
   out: LineWriter,
 ): Promise<void> {
-  const shared = await SharedCrawl.open(options.frontier!, {
+  const shared = await SharedCrawl.open(options.frontierUrl!, {
     crawlId: await crawlId(options, entries, undefined),
     timeout: options.timeout,
     crawler: "status",

@@ -60,7 +60,6 @@ async function twoProcesses(
       depth: 100,
       concurrency: 3,
       frontier: s.frontier,
-      robotsStore: s.robots,
       ...options,
     }).pipeTo({ record: (r) => void records.push(r) });
     return records;
@@ -169,22 +168,27 @@ Deno.test({
 });
 
 Deno.test({
-  name: "shared crawl: the robots.txt store fetches a host once for concurrent callers",
+  name: "shared crawl: the robots.txt store lets one process fetch a host; the others wait for it",
   ignore: !HAVE_REDIS,
   async fn() {
     const redis = await startRedis();
     const [r1, r2] = [await RedisConnection.open(redis.url), await RedisConnection.open(redis.url)];
     try {
-      let fetched = 0;
-      const fetch = async () => {
-        fetched++;
-        await new Promise((ok) => setTimeout(ok, 100));
-        return "RUser-agent: *\nDisallow: /x\n";
-      };
       const stores = [new RedisRobotsStore(r1, "t:"), new RedisRobotsStore(r2, "t:")];
-      const got = await Promise.all([...stores, ...stores].map((s) => s.get("h:1", fetch)));
-      assertEquals(fetched, 1);
-      assert(got.every((g) => g === "RUser-agent: *\nDisallow: /x\n"));
+      // The first asks: it is to fetch (undefined). The others wait until it stores the file.
+      assertEquals(await stores[0].get("h:1"), undefined);
+      const waiting = [stores[1].get("h:1"), stores[0].get("h:1"), stores[1].get("h:1")];
+      await new Promise((ok) => setTimeout(ok, 100));
+      await stores[0].put("h:1", "User-agent: *\nDisallow: /x\n");
+      assertEquals(await Promise.all(waiting), Array(3).fill("User-agent: *\nDisallow: /x\n"));
+      // No robots.txt (allow all) is kept as null; a failed fetch lets the next process try.
+      assertEquals(await stores[1].get("h:2"), undefined);
+      await stores[1].put("h:2", null);
+      assertEquals(await stores[0].get("h:2"), null);
+      assertEquals(await stores[0].get("h:3"), undefined);
+      const next = stores[1].get("h:3");
+      await stores[0].failed("h:3");
+      assertEquals(await next, undefined);
     } finally {
       await r1.close();
       await r2.close();

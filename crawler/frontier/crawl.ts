@@ -12,7 +12,9 @@
  * - robots.txt for discovered URLs (listed ones are fetched as the user asked).
  *
  * A queued URL costs two array slots (its string and the {@linkcode Origin} shared by all links
- * of its page); finished records are never kept here.
+ * of its page); finished records are never kept here. Given a {@linkcode CrawlJournal}, the same
+ * frontier is durable: the journal is told every job queued, taken and finished, holds the
+ * queue beyond a window, and gives it back as the window empties (`./sqlite/`).
  * @module
  */
 import { tryCanonicalUrl } from "../url/canonical.ts";
@@ -29,19 +31,66 @@ import { emptyCounters } from "./frontier.ts";
 import { MemorySeenStore } from "./seen.ts";
 import { Waiters } from "./waiters.ts";
 import { Memo } from "../memo.ts";
-import type { RobotsVerdict } from "../robots/cache.ts";
+import type { FetchRecord } from "../record.ts";
+import type { RobotsStore, RobotsVerdict } from "../robots/cache.ts";
 
 /**
  * What a queued URL's job gets besides its URL: shared by all links found on one page (and one
  * per listed URL), so a queued link costs two array slots rather than a job object.
  */
-interface Origin {
+export interface Origin {
+  /** The job's input line, or null. */
   line: number | null;
+  /** The job's depth. */
   depth: number;
+  /** The page it was found on, or null. */
   parent: string | null;
+  /** When it was queued (`performance.now()`). */
   queuedAt: number;
+  /** The listed URL it descends from. */
   seed: string;
 }
+
+/**
+ * Where a durable {@linkcode CrawlFrontier} keeps its jobs. The frontier tells the journal every
+ * job it queues, takes and finishes, in that order, synchronously; it keeps only the queued jobs
+ * the journal hands back in memory, and asks for more from the journal as they run out.
+ */
+export interface CrawlJournal {
+  /** The visited set that goes with the journal: synchronous, so `done()` never waits. */
+  readonly seen: SeenStore;
+  /** robots.txt kept with the journal, so a resumed crawl does not fetch it again. */
+  readonly robots?: RobotsStore;
+  /** Queued jobs held by the journal alone (not yet handed to the frontier). */
+  readonly stored: number;
+  /**
+   * The run begins: the journal fills `counters` in from earlier runs and keeps the object to
+   * store it. True when it resumes (its jobs are queued already: the seeds are not queued again).
+   */
+  start(counters: CrawlCounters): boolean;
+  /**
+   * A new job (found on `parent`, or listed). Returns the origin the frontier should queue it
+   * with, or null: the journal keeps it until {@linkcode load} hands it out.
+   */
+  queued(url: string, origin: Origin, parent: Job | null): Origin | null;
+  /** Up to `max` of the jobs the journal holds, oldest first, with their hosts. */
+  load(max: number): { url: string; host: string; origin: Origin }[];
+  /** A worker took `job`, queued with `origin`. */
+  taken(job: Job, origin: Origin): void;
+  /** `job` ended: its record, or null when robots.txt disallowed it. Not called for robots.txt. */
+  finished(job: Job, record: FetchRecord | null): void;
+  /** Between pages (no record half-written): the journal may commit. */
+  tick(): void;
+  /** The run ends; `finished` when every job was done (not stopped). */
+  close(finished: boolean): void | Promise<void>;
+}
+
+/** Jobs the frontier keeps in memory while a journal holds more: it loads some below LOW. */
+const WINDOW_LOW = 1000;
+/** How many jobs one load brings. */
+const WINDOW_LOAD = 2000;
+/** Most jobs loaded while none may start (their hosts are busy): then it waits. */
+const WINDOW_MAX = 10_000;
 
 interface Host {
   /** Queued URLs from `head` on, and the origin of each. */
@@ -79,6 +128,7 @@ export class CrawlFrontier implements CrawlingFrontier {
   readonly counters: CrawlCounters = emptyCounters();
   #o: CrawlSetup;
   #seen: SeenStore;
+  #journal: CrawlJournal | undefined;
   /** Links accepted by a page but not yet queued (an asynchronous store is being asked). */
   #reserved = 0;
   /** Resolves once the seeds are marked seen, when the store answers asynchronously. */
@@ -93,16 +143,21 @@ export class CrawlFrontier implements CrawlingFrontier {
   #waiters = new Waiters();
   #finished = false;
 
-  /** Queues the listed URLs (every line is a job) and marks them seen. */
-  constructor(setup: CrawlSetup) {
+  /**
+   * Queues the listed URLs (every line is a job) and marks them seen. With a `journal`, its
+   * visited set is used, and a journal that resumes brings the queue instead of the seeds.
+   */
+  constructor(setup: CrawlSetup, journal?: CrawlJournal) {
     this.#o = setup;
-    this.#seen = setup.seen ?? new MemorySeenStore();
+    this.#seen = journal?.seen ?? setup.seen ?? new MemorySeenStore();
+    this.#journal = journal;
+    if (journal?.start(this.counters)) return;
     const now = performance.now();
     const keys: string[] = [];
     for (const { url, line } of setup.seeds) {
       keys.push(tryCanonicalUrl(url) ?? url);
       const origin = { line, depth: 0, parent: null, queuedAt: now, seed: url };
-      this.#enqueue(url, origin, new URL(url).host);
+      this.#enqueue(url, origin, new URL(url).host, null);
     }
     const marked = this.#seen.add(keys);
     if (marked instanceof Promise) this.#ready = marked.then(() => this.#ready = undefined);
@@ -123,7 +178,22 @@ export class CrawlFrontier implements CrawlingFrontier {
     return this.#queued;
   }
 
-  #enqueue(url: string, origin: Origin, key: string): void {
+  /** robots.txt kept by the journal, if any (`crawl()` gives it to its robots.txt cache). */
+  get robotsStore(): RobotsStore | undefined {
+    return this.#journal?.robots;
+  }
+
+  #enqueue(url: string, origin: Origin, key: string, parent: Job | null): void {
+    this.counters.queued++;
+    if (this.#journal) {
+      const kept = this.#journal.queued(url, origin, parent);
+      if (kept === null) return; // the journal holds it until the window empties
+      origin = kept;
+    }
+    this.#push(url, origin, key);
+  }
+
+  #push(url: string, origin: Origin, key: string): void {
     let host = this.#hosts.get(key);
     if (!host) {
       host = {
@@ -141,7 +211,16 @@ export class CrawlFrontier implements CrawlingFrontier {
     host.origins.push(origin);
     this.#waiting.add(host);
     this.#queued++;
-    this.counters.queued++;
+  }
+
+  /** Brings jobs back from the journal: below the low mark, or while none may start. */
+  #refill(blocked: boolean): boolean {
+    const journal = this.#journal!;
+    if (journal.stored === 0) return false;
+    if (blocked ? this.#queued >= WINDOW_MAX : this.#queued >= WINDOW_LOW) return false;
+    const loaded = journal.load(WINDOW_LOAD);
+    for (const { url, host, origin } of loaded) this.#push(url, origin, host);
+    return loaded.length > 0;
   }
 
   /** A host that may start a request now, or the earliest time one may (ms), or null. */
@@ -189,6 +268,7 @@ export class CrawlFrontier implements CrawlingFrontier {
     host.active++;
     host.readyAt = now + host.gap * 1000;
     this.#hostOf.set(job, host);
+    this.#journal?.taken(job, o);
     return job;
   }
 
@@ -196,6 +276,10 @@ export class CrawlFrontier implements CrawlingFrontier {
     if (this.#ready) await this.#ready;
     while (true) {
       if (this.#finished) return null;
+      if (this.#journal) {
+        this.#journal.tick();
+        this.#refill(false);
+      }
       const now = performance.now();
       const picked = this.#pick(now);
       if (typeof picked === "object" && picked !== null) {
@@ -220,6 +304,7 @@ export class CrawlFrontier implements CrawlingFrontier {
         }
         return job;
       }
+      if (this.#journal && this.#refill(true)) continue;
       if (this.#queued === 0 && this.#inFlight === 0) {
         this.#finish();
         return null;
@@ -269,6 +354,7 @@ export class CrawlFrontier implements CrawlingFrontier {
     if (verdict.allowed) return true;
     this.counters.robots++;
     host.readyAt = performance.now(); // no request was made: do not make the host wait
+    this.#journal?.finished(job, null);
     this.#hostOf.delete(job);
     this.#release(host);
     return false;
@@ -323,12 +409,24 @@ export class CrawlFrontier implements CrawlingFrontier {
     return "redirect-disallowed";
   }
 
-  done(job: Job, { record, links }: JobResult): void | Promise<void> {
+  done(job: Job, result: JobResult): void | Promise<void> {
     const host = this.#hostOf.get(job);
     if (host) {
       this.#hostOf.delete(job);
       this.#release(host);
     }
+    if (!this.#journal) return this.#learn(job, result);
+    this.#learn(job, result); // synchronous with a journal: its visited set answers at once
+    this.#journal.finished(job, result.record); // after its links, which name it as their parent
+  }
+
+  /** Ends the journal's run, if any: `finished` once every job was done. */
+  close(): void | Promise<void> {
+    return this.#journal?.close(this.#finished);
+  }
+
+  /** What a finished page teaches: where it landed, and which of its links to queue. */
+  #learn(job: Job, { record, links }: JobResult): void | Promise<void> {
     // Where a redirect ended counts as seen: a later link to it is not fetched again.
     // (A page that was not redirected landed on its own URL, seen since it was queued.)
     const finalUrl = record.finalUrl;
@@ -393,7 +491,7 @@ export class CrawlFrontier implements CrawlingFrontier {
         this.counters.duplicate++; // another page queued it while the store was asked
         continue;
       }
-      this.#enqueue(fresh[i], origin, hosts[i]);
+      this.#enqueue(fresh[i], origin, hosts[i], job);
       queued++;
     }
     this.#wake(queued);

@@ -7,7 +7,7 @@
  * @module
  */
 import type { FetchRecord, RedirectStop } from "../record.ts";
-import type { RobotsVerdict } from "../robots/cache.ts";
+import type { RobotsStore, RobotsVerdict } from "../robots/cache.ts";
 import type { InScope, ScopeReason } from "../url/scope.ts";
 
 /** One unit of work for a worker. */
@@ -118,6 +118,23 @@ export function emptyCounters(): CrawlCounters {
   return { queued: 0, duplicate: 0, tooDeep: 0, outOfScope: {}, robots: 0, overBudget: 0 };
 }
 
+/**
+ * What a crawl means besides its seeds, depth and budget, as plain data: a durable frontier
+ * stores it with its state and refuses to resume a crawl that differs.
+ */
+export interface CrawlMeaning {
+  /** The scope mode (`host`, `domain`, `any`). */
+  scope: string;
+  /** `--include` patterns (their source text). */
+  include: string[];
+  /** `--exclude` patterns (their source text). */
+  exclude: string[];
+  /** Links to private addresses followed (with scope `any`). */
+  allowPrivate: boolean;
+  /** robots.txt obeyed. */
+  robots: boolean;
+}
+
 /** What a crawl frontier is built from: the listed URLs and the crawl's rules. */
 export interface CrawlSetup {
   /** The listed URLs (every line is a job), depth 0. */
@@ -136,6 +153,8 @@ export interface CrawlSetup {
   robots?: (url: URL) => RobotsVerdict | Promise<RobotsVerdict>;
   /** The visited set (default: one in memory). */
   seen?: SeenStore;
+  /** The rules above as data, for a durable frontier to compare (`crawl()` fills it in). */
+  meaning?: CrawlMeaning;
 }
 
 /** A frontier that crawls: it follows links by a {@linkcode CrawlSetup} and counts why not. */
@@ -144,6 +163,8 @@ export interface CrawlingFrontier extends Frontier {
   readonly counters: CrawlCounters;
   /** True once `maxPages` stopped the queueing. */
   readonly budgetReached: boolean;
+  /** A durable frontier's robots.txt, kept across runs (`crawl()` caches robots.txt there). */
+  readonly robotsStore?: RobotsStore;
 }
 
 /**

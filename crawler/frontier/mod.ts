@@ -1,14 +1,17 @@
 /**
  * Frontiers: where workers take jobs and give back links. The contract ({@linkcode Frontier},
- * {@linkcode SeenStore}) and its implementations: a URL list and the crawl frontier with its
- * visited set in memory, and the crawl shared by many processes through Redis
- * ({@linkcode SharedCrawl}, {@linkcode RedisFrontier}; the Redis client loads only when used).
+ * {@linkcode SeenStore}) and its implementations: a URL list, the crawl frontier with its
+ * visited set, the durable state on disk that a rerun resumes (`./sqlite/`, which loads
+ * `node:sqlite` only for those who import it), and the crawl shared by many processes through
+ * Redis ({@linkcode SharedCrawl}, {@linkcode RedisFrontier}; the Redis client loads only when a
+ * shared crawl opens).
  * @module
  */
 export type {
   CrawlCounters,
   CrawlFrontierFactory,
   CrawlingFrontier,
+  CrawlMeaning,
   CrawlSetup,
   Frontier,
   Job,
@@ -17,8 +20,9 @@ export type {
   SeenStore,
 } from "./frontier.ts";
 export { ListFrontier } from "./list.ts";
-export { CrawlFrontier } from "./crawl.ts";
+export { CrawlFrontier, type CrawlJournal, type Origin } from "./crawl.ts";
 export { MemorySeenStore } from "./seen.ts";
+export { FingerprintSet } from "./fingerprints.ts";
 export {
   crawlIdOf,
   type CrawlStatus,

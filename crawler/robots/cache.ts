@@ -1,7 +1,6 @@
 /**
  * robots.txt for a crawl: fetched once per host (concurrent workers share one fetch), cached
- * for the run, and turned into a verdict per URL. With a {@linkcode RobotsStore} the files are
- * kept beyond the process: a crawl shared by many processes fetches each one once.
+ * for the run, and turned into a verdict per URL.
  * @module
  */
 import { fetchBody, type FetchOptions } from "../fetch/fetch.ts";
@@ -24,31 +23,23 @@ export interface RobotsVerdict {
 }
 
 /**
- * Where a crawl keeps its robots.txt files beyond this process (a shared crawl keeps them in
- * Redis). Entries are this module's own text form: a store keeps them as they are.
- *
- * @example
- * ```ts
- * import type { RobotsStore } from "./cache.ts";
- * const kept = new Map<string, string>();
- * const store: RobotsStore = {
- *   async get(host, fetch) {
- *     if (!kept.has(host)) kept.set(host, await fetch());
- *     return kept.get(host)!;
- *   },
- * };
- * ```
+ * Where robots.txt outlives a run (a durable crawl's state) or a process (a crawl shared through
+ * Redis): per host, the file's text, or null for "no robots.txt, everything allowed". Hosts whose
+ * robots.txt failed are not kept (they are skipped for one run only). A store on a server answers
+ * later (a promise), and may make `get` wait while another process fetches the file.
  */
 export interface RobotsStore {
-  /**
-   * The host's entry: the stored one, or `fetch()`'s (which the store then keeps). A store
-   * shared by processes calls `fetch` in one of them only.
-   */
-  get(host: string, fetch: () => Promise<string>): Promise<string>;
+  /** The stored robots.txt of `host`; undefined when none is stored (this process fetches it). */
+  get(host: string): string | null | undefined | Promise<string | null | undefined>;
+  /** Keeps `host`'s robots.txt (null: allow everything). */
+  put(host: string, robotsTxt: string | null): void | Promise<void>;
+  /** Optional: `host`'s robots.txt was not fetched after all (it failed, or the host is refused). */
+  failed?(host: string): void | Promise<void>;
 }
 
 /**
- * Per-host robots.txt, fetched on first use with the crawl's own fetch options.
+ * Per-host robots.txt, fetched on first use with the crawl's own fetch options (or read from a
+ * {@linkcode RobotsStore}, which keeps what was fetched).
  *
  * @example
  * ```ts ignore
@@ -71,7 +62,7 @@ export class RobotsCache {
    * robots.txt failed with 5xx or no answer (they are disallowed for the run). The robots.txt
    * of a host that `guard` refuses (the address rules) is never requested: its URLs are allowed
    * here, and each gets the guard's refusal as its record when the fetcher asks the same guard.
-   * `store` keeps the files beyond this process (a shared crawl's).
+   * `store` keeps robots.txt across runs.
    */
   constructor(
     options: FetchOptions,
@@ -80,6 +71,7 @@ export class RobotsCache {
     guard?: (url: URL) => FetchError | null | Promise<FetchError | null>,
     store?: RobotsStore,
   ) {
+    this.#store = store;
     this.#options = {
       ...options,
       keep: () => ROBOTS_MAX_BYTES,
@@ -89,7 +81,6 @@ export class RobotsCache {
     this.#agent = agent;
     this.#onUnavailable = onUnavailable;
     this.#guard = guard;
-    this.#store = store;
   }
 
   /**
@@ -100,7 +91,11 @@ export class RobotsCache {
     const host = url.host;
     let robots = this.#hosts.get(host);
     if (robots === undefined) {
-      robots = this.#load(url).then((r) => (this.#hosts.set(host, r), r));
+      const stored = this.#store?.get(host);
+      robots = stored instanceof Promise
+        ? stored.then((s) => this.#known(url, s))
+        : this.#known(url, stored);
+      if (robots instanceof Promise) robots = robots.then((r) => (this.#hosts.set(host, r), r));
       this.#hosts.set(host, robots);
     }
     return robots instanceof Promise
@@ -112,28 +107,35 @@ export class RobotsCache {
     return { allowed: r.isAllowed(url, this.#agent), crawlDelay: r.crawlDelay(this.#agent) };
   }
 
-  async #load(url: URL): Promise<Robots> {
-    if (this.#guard && (await this.#guard(url)) !== null) return ALLOW_ALL;
-    const fetch = () => this.#fetch(url);
-    const entry = this.#store ? await this.#store.get(url.host, fetch) : await fetch();
-    // An entry: "A" allow all, "D" + why (unavailable: disallow all), "R" + the file.
-    if (entry.startsWith("R")) return parseRobots(entry.slice(1));
-    if (entry.startsWith("D")) {
-      this.#onUnavailable(url.host, entry.slice(1));
-      return DISALLOW_ALL;
-    }
-    return ALLOW_ALL;
+  /** A stored robots.txt, parsed (null: allow all); fetched when none is stored. */
+  #known(url: URL, stored: string | null | undefined): Robots | Promise<Robots> {
+    if (stored === undefined) return this.#load(url);
+    return stored === null ? ALLOW_ALL : parseRobots(stored);
   }
 
-  /** Fetches the host's robots.txt, as an entry (see `#load`). */
-  async #fetch(url: URL): Promise<string> {
+  async #load(url: URL): Promise<Robots> {
+    if (this.#guard && (await this.#guard(url)) !== null) {
+      await this.#store?.failed?.(url.host);
+      return ALLOW_ALL;
+    }
     const robotsUrl = `${url.protocol}//${url.host}/robots.txt`;
     const { record, body } = await fetchBody(robotsUrl, this.#options);
     const status = record.error?.code === "http" || record.ok ? record.status : null;
     const policy = robotsForStatus(status);
-    if (policy === "parse") return "R" + new TextDecoder().decode(body ?? new Uint8Array());
-    if (policy === "allow-all") return "A";
-    return "D" +
-      (record.error ? `${record.error.code}: ${record.error.message}` : `HTTP ${status}`);
+    if (policy === "parse") {
+      const text = new TextDecoder().decode(body ?? new Uint8Array());
+      await this.#store?.put(url.host, text);
+      return parseRobots(text);
+    }
+    if (policy === "allow-all") {
+      await this.#store?.put(url.host, null);
+      return ALLOW_ALL;
+    }
+    await this.#store?.failed?.(url.host);
+    this.#onUnavailable(
+      url.host,
+      record.error ? `${record.error.code}: ${record.error.message}` : `HTTP ${status}`,
+    );
+    return DISALLOW_ALL;
   }
 }

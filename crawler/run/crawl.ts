@@ -8,6 +8,7 @@ import type {
   CrawlCounters,
   CrawlFrontierFactory,
   CrawlingFrontier,
+  CrawlMeaning,
   SeenStore,
 } from "../frontier/frontier.ts";
 import { emptyCounters } from "../frontier/frontier.ts";
@@ -67,8 +68,6 @@ export interface CrawlOptions extends RunOptions {
   seen?: SeenStore;
   /** Builds the frontier from the crawl's setup (default: the in-memory `CrawlFrontier`). */
   frontier?: CrawlFrontierFactory;
-  /** Keeps robots.txt files beyond this process (a shared crawl's); default: this run's memory. */
-  robotsStore?: RobotsStore;
 }
 
 /** Defaults of the crawl options. */
@@ -128,14 +127,17 @@ export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
   const guard = addresses?.links
     ? (url: URL) => listed.has(bareHost(url.hostname)) ? null : addresses.guard.check(url)
     : undefined;
-  const robots = o.ignoreRobots ? undefined : new RobotsCache(
-    o,
-    agent,
-    (host, why) =>
-      o.onWarning?.(`robots.txt of ${host} unavailable (${why}): host skipped for this run`),
-    guard,
-    o.robotsStore,
-  );
+  // Made on first use, once the frontier is: a durable one keeps robots.txt with its state.
+  let robots: RobotsCache | undefined;
+  const newRobots = (store?: RobotsStore) =>
+    new RobotsCache(
+      o,
+      agent,
+      (host, why) =>
+        o.onWarning?.(`robots.txt of ${host} unavailable (${why}): host skipped for this run`),
+      guard,
+      store,
+    );
   // Without a hook, links come back at once: no async step (and no promise) per page.
   const onPage = o.onPage;
   const extract = (record: FetchRecord, html: string) => {
@@ -167,11 +169,33 @@ export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
         perHost: o.perHost,
         delay: o.delay,
         inScope,
-        robots: robots ? (url: URL) => robots.check(url) : undefined,
+        robots: o.ignoreRobots
+          ? undefined
+          : (url: URL) => (robots ??= newRobots(frontier?.robotsStore)).check(url),
         seen: o.seen,
+        meaning: crawlMeaning(o),
       };
       frontier = o.frontier ? await o.frontier(setup) : new CrawlFrontier(setup);
       await runFrontier(frontier, sink, o, { extract, first: invalid, addresses });
     }),
+  };
+}
+
+/**
+ * What the crawl options mean, as data: what a durable frontier compares between runs.
+ *
+ * @example
+ * ```ts
+ * import { crawlMeaning } from "./crawl.ts";
+ * console.log(crawlMeaning({ exclude: [/\/logout/] }).exclude); // [ "\\/logout" ]
+ * ```
+ */
+export function crawlMeaning(o: CrawlOptions): CrawlMeaning {
+  return {
+    scope: o.scope ?? CRAWL_DEFAULTS.scope,
+    include: (o.include ?? []).map((re) => re.source),
+    exclude: (o.exclude ?? []).map((re) => re.source),
+    allowPrivate: o.allowPrivate ?? false,
+    robots: !o.ignoreRobots,
   };
 }

@@ -12,6 +12,7 @@ export {
   fetchPage,
   fetchUrl,
   type LinkExtractor,
+  type ListOptions,
   type Mode,
   MODES,
   type RecordSink,
@@ -23,5 +24,12 @@ export {
   type RunOptions,
   workersFor,
 } from "./runner.ts";
-export { crawl, CRAWL_DEFAULTS, type CrawlOptions, type CrawlRun, type Page } from "./crawl.ts";
+export {
+  crawl,
+  CRAWL_DEFAULTS,
+  crawlMeaning,
+  type CrawlOptions,
+  type CrawlRun,
+  type Page,
+} from "./crawl.ts";
 export { percentile, RunStats, type RunSummary, type StatusClass } from "./stats.ts";

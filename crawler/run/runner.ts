@@ -42,6 +42,17 @@ export interface RunOptions extends Omit<FetchOptions, "keep" | "followRedirect"
   resolveDns?: Resolver;
 }
 
+/** Options of {@linkcode fetchAll}: the run options, and what stands behind the list. */
+export interface ListOptions extends RunOptions {
+  /**
+   * Builds the frontier from the list's valid entries (default: a `ListFrontier`, in memory).
+   * A durable one (`SqliteState.listFrontier`) lets a rerun resume the list.
+   */
+  frontier?: (
+    entries: { url: string; line: number | null }[],
+  ) => Frontier | Promise<Frontier>;
+}
+
 /** What {@linkcode fetchAll} accepts: URLs, or parsed list entries (with line numbers). */
 export type RunInput = Iterable<string | ListEntry>;
 
@@ -99,7 +110,15 @@ export function workersFor(mode: Mode, concurrency: number): number {
  * }
  * ```
  */
-export function fetchAll(input: RunInput, options: RunOptions = {}): Run {
+export function fetchAll(input: RunInput, options: ListOptions = {}): Run {
+  const make = options.frontier;
+  if (make) {
+    return runOf(async (sink) => {
+      const { valid, invalid } = splitInput(input);
+      const addresses = addressRules(options, false);
+      await runFrontier(await make(valid), sink, options, { first: invalid, addresses });
+    });
+  }
   return runOf((sink) => {
     const { valid, invalid } = splitInput(input);
     const addresses = addressRules(options, false);

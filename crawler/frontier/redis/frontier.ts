@@ -14,7 +14,7 @@
  * @module
  */
 import { Memo } from "../../memo.ts";
-import type { RobotsVerdict } from "../../robots/cache.ts";
+import type { RobotsStore, RobotsVerdict } from "../../robots/cache.ts";
 import { tryCanonicalUrl } from "../../url/canonical.ts";
 import type {
   CrawlCounters,
@@ -55,6 +55,8 @@ export interface SharedCrawlParts {
   lease: number;
   /** The visited set in Redis. */
   seen: SeenStore;
+  /** The crawl's robots.txt files in Redis. */
+  robots: RobotsStore;
   /** Hears what a process should tell its user (joined a crawl, the crawl is finished). */
   onNotice: (message: string) => void;
 }
@@ -87,7 +89,6 @@ interface Held {
  *   const run = crawl(["http://127.0.0.1:8000/"], {
  *     depth: 3,
  *     frontier: shared.frontier,
- *     robotsStore: shared.robots,
  *   });
  *   for await (const r of run) console.log(r.crawler, r.url, r.status);
  * } finally {
@@ -204,6 +205,11 @@ export class RedisFrontier implements CrawlingFrontier {
 
   get #leaseMs(): number {
     return this.#parts.lease * 1000;
+  }
+
+  /** The crawl's robots.txt in Redis: `crawl()` keeps robots.txt there, fetched once per crawl. */
+  get robotsStore(): RobotsStore {
+    return this.#parts.robots;
   }
 
   /** True once the crawl's `maxPages` stopped the queueing (as this process last heard). */

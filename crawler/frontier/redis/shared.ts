@@ -1,7 +1,7 @@
 /**
  * A crawl shared through Redis, as one process takes part in it: the connection, the crawl's id
- * and key prefix, and what `crawl()` needs to run on it (the frontier factory and the robots.txt
- * store), plus the crawl's counts for `--status`.
+ * and key prefix, the frontier factory `crawl()` runs on (its frontier brings the crawl's
+ * robots.txt store), plus the crawl's counts for `--status`.
  * @module
  */
 import type { RobotsStore } from "../../robots/cache.ts";
@@ -69,9 +69,8 @@ export interface CrawlStatus {
 const CRAWL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /**
- * One process's part in a crawl shared through Redis. Pass {@linkcode SharedCrawl.frontier}
- * and {@linkcode SharedCrawl.robots} to `crawl()`; run the same on as many processes and
- * machines as you like; close it at the end.
+ * One process's part in a crawl shared through Redis. Pass {@linkcode SharedCrawl.frontier} to
+ * `crawl()`; run the same on as many processes and machines as you like; close it at the end.
  *
  * @example
  * ```ts ignore
@@ -81,7 +80,6 @@ const CRAWL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
  *   await crawl(["http://127.0.0.1:8000/"], {
  *     depth: 2,
  *     frontier: shared.frontier,
- *     robotsStore: shared.robots,
  *   }).pipeTo({ record: (r) => console.log(r.crawler, r.url) });
  *   console.log((await shared.status()).done);
  * } finally {
@@ -119,6 +117,7 @@ export class SharedCrawl {
       crawler,
       lease,
       seen: this.seen,
+      robots: this.robots,
       onNotice: options.onNotice ?? (() => {}),
     };
     this.frontier = (setup) => RedisFrontier.start(parts, setup);

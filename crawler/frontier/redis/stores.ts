@@ -56,16 +56,18 @@ export class RedisSeenStore implements SeenStore {
 const LOADING = "loading";
 
 /**
- * robots.txt files in Redis, one string key per host: the first process to need a host's file
- * takes the key (`SET NX`, expiring, so a process that dies while fetching frees it) and
- * fetches; the others wait for the file (polling, 20 ms growing to 250 ms).
+ * robots.txt files in Redis, one string key per host, shared by the crawl's processes. The
+ * first process to need a host's file claims the key (`SET NX`, expiring, so a process that dies
+ * while fetching frees it): its `get` answers undefined, and it fetches and `put`s the file. The
+ * others' `get` waits for the file (polling, 20 ms growing to 250 ms). A fetch that failed frees
+ * the key (`failed`): the next process to need the host tries again.
  *
  * @example
  * ```ts ignore
  * import { RedisConnection } from "./client.ts";
  * import { RedisRobotsStore } from "./stores.ts";
  * const robots = new RedisRobotsStore(await RedisConnection.open("redis://127.0.0.1:6379"), "x:");
- * console.log(await robots.get("127.0.0.1:8000", async () => "A")); // "A" (or the stored entry)
+ * if ((await robots.get("127.0.0.1:8000")) === undefined) await robots.put("127.0.0.1:8000", null);
  * ```
  */
 export class RedisRobotsStore implements RobotsStore {
@@ -83,28 +85,36 @@ export class RedisRobotsStore implements RobotsStore {
     this.#holdMs = holdMs;
   }
 
-  async get(host: string, fetch: () => Promise<string>): Promise<string> {
-    const key = `${this.#prefix}robots:${host}`;
+  /**
+   * The host's stored robots.txt (null: allow all), waiting while another process fetches it;
+   * undefined when this process is to fetch it.
+   */
+  async get(host: string): Promise<string | null | undefined> {
+    const key = this.#key(host);
     let wait = 0.02;
     while (true) {
       const entry = await this.#redis.command(["GET", key]) as string | null;
-      if (entry !== null && entry !== LOADING) return entry;
+      if (entry !== null && entry !== LOADING) return entry === "A" ? null : entry.slice(1);
       if (entry === null) {
         const took = await this.#redis.command(["SET", key, LOADING, "NX", "PX", this.#holdMs]);
-        if (took === "OK") {
-          let fetched: string;
-          try {
-            fetched = await fetch();
-          } catch (error) {
-            await this.#redis.command(["DEL", key]);
-            throw error;
-          }
-          await this.#redis.command(["SET", key, fetched]);
-          return fetched;
-        }
+        if (took === "OK") return undefined;
       }
       await sleep(wait);
       wait = Math.min(wait * 2, 0.25);
     }
+  }
+
+  /** Keeps the host's robots.txt for every process of the crawl (null: allow all). */
+  async put(host: string, robotsTxt: string | null): Promise<void> {
+    await this.#redis.command(["SET", this.#key(host), robotsTxt === null ? "A" : `R${robotsTxt}`]);
+  }
+
+  /** The fetch failed: the host is skipped by this process, and the next one tries again. */
+  async failed(host: string): Promise<void> {
+    await this.#redis.command(["DEL", this.#key(host)]);
+  }
+
+  #key(host: string): string {
+    return `${this.#prefix}robots:${host}`;
   }
 }
