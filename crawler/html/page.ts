@@ -39,7 +39,8 @@ export function keepHtml(whole: boolean): Keep {
  *
  * @param record The page's record: `contentType` is read, `title` set.
  * @param body The kept body (see {@linkcode keepHtml}), or null.
- * @param whole Decode and return the whole page (its links are wanted). Default true.
+ * @param whole Decode and return the whole page (its links are wanted); the body is then the
+ *   whole page, as {@linkcode keepHtml}`(true)` keeps it. Default true.
  * @returns The decoded page, or null.
  * @example
  * ```ts
@@ -60,7 +61,9 @@ export function readPage(
     record.title = titleOf(body, record.contentType);
     return null;
   }
-  const page = decodeHtml(body, record.contentType);
+  // The fetcher keeps a page whole or not at all (past `maxBytes` it is an error), so the body
+  // ends on a character: one-shot decoding, several times cheaper than streaming, is exact.
+  const page = decodeWhole(body, detectCharset(body, record.contentType));
   record.title = titleFromHtml(page);
   return page;
 }
