@@ -28,6 +28,7 @@ import type {
   SeenStore,
 } from "./frontier.ts";
 import { emptyCounters } from "./frontier.ts";
+import { judgeRedirect } from "./redirect.ts";
 import { MemorySeenStore } from "./seen.ts";
 import { Waiters } from "./waiters.ts";
 import { Memo } from "../memo.ts";
@@ -361,52 +362,16 @@ export class CrawlFrontier implements CrawlingFrontier {
   }
 
   /**
-   * A redirect of `job` to `url`. A discovered URL's redirect is held to the rules its links
-   * are: a target out of scope (for the job's seed) is not followed and counted under its scope
-   * reason (`redirect-out-of-scope`, or `redirect-non-public` for a private address); one
-   * already seen (queued, fetched or reached by another redirect) is not followed and counted
-   * as a duplicate (`redirect-seen`); one that robots.txt disallows is not followed and counted
-   * under robots (`redirect-disallowed`; the target host's robots.txt is fetched if need be).
-   * Otherwise, and always for listed URLs (the user's choice; the address rules still apply,
-   * in the runner), the target becomes seen and is followed.
+   * A redirect of `job` to `url`: the crawl's rule for redirects ({@linkcode judgeRedirect});
+   * the runner applies the address rules besides.
+   *
+   * @param job The job whose response redirects.
+   * @param url The target.
+   * @returns True to follow, or why not.
    */
   redirect(job: Job, url: string): RedirectVerdict | Promise<RedirectVerdict> {
-    const key = tryCanonicalUrl(url);
-    if (key === null) return true;
-    if (job.depth === 0) {
-      const added = this.#seen.add([key]);
-      return added instanceof Promise ? added.then(() => true) : true;
-    }
-    const target = new URL(key);
-    const verdict = this.#o.inScope(target, this.#seedUrls.get(job.seed));
-    if (!verdict.ok) {
-      const c = this.counters.outOfScope;
-      c[verdict.reason] = (c[verdict.reason] ?? 0) + 1;
-      return verdict.reason === "private-address" ? "redirect-non-public" : "redirect-out-of-scope";
-    }
-    const added = this.#seen.add([key]);
-    return added instanceof Promise
-      ? added.then(([fresh]) => this.#redirectNew(fresh, target))
-      : this.#redirectNew(added[0], target);
-  }
-
-  /** The rest of {@linkcode redirect} once the store said whether the target is new. */
-  #redirectNew(fresh: boolean, target: URL): RedirectVerdict | Promise<RedirectVerdict> {
-    if (!fresh) {
-      this.counters.duplicate++;
-      return "redirect-seen";
-    }
-    if (!this.#o.robots) return true;
-    const asked = this.#o.robots(target);
-    return asked instanceof Promise
-      ? asked.then((v) => this.#redirectAllowed(v))
-      : this.#redirectAllowed(asked);
-  }
-
-  #redirectAllowed(verdict: RobotsVerdict): RedirectVerdict {
-    if (verdict.allowed) return true;
-    this.counters.robots++;
-    return "redirect-disallowed";
+    const seed = this.#seedUrls.get(job.seed);
+    return judgeRedirect(job, url, seed, this.#o, this.#seen, this.counters);
   }
 
   done(job: Job, result: JobResult): void | Promise<void> {

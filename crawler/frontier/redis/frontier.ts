@@ -29,6 +29,7 @@ import { emptyCounters } from "../frontier.ts";
 import { type RedisConnection, RedisLostError } from "./client.ts";
 import { COMPLETE, GAP, LEASE, RELEASE, RENEW, SEED } from "./scripts.ts";
 import { Waiters } from "../waiters.ts";
+import { judgeRedirect } from "../redirect.ts";
 
 /** Separates a job's fields (never in a queued URL: they are canonical). */
 const SEP = "\x1f";
@@ -387,29 +388,9 @@ export class RedisFrontier implements CrawlingFrontier {
    * (`redirect-out-of-scope`, `redirect-non-public`), already seen anywhere in the crawl
    * (`redirect-seen`), or disallowed by robots.txt (`redirect-disallowed`).
    */
-  async redirect(job: Job, url: string): Promise<RedirectVerdict> {
-    const key = tryCanonicalUrl(url);
-    if (key === null) return true;
-    if (job.depth === 0) {
-      await this.#parts.seen.add([key]);
-      return true;
-    }
-    const target = new URL(key);
-    const verdict = this.#setup.inScope(target, this.#seedUrls.get(job.seed));
-    if (!verdict.ok) {
-      const c = this.counters.outOfScope;
-      c[verdict.reason] = (c[verdict.reason] ?? 0) + 1;
-      return verdict.reason === "private-address" ? "redirect-non-public" : "redirect-out-of-scope";
-    }
-    const [fresh] = await this.#parts.seen.add([key]);
-    if (!fresh) {
-      this.counters.duplicate++;
-      return "redirect-seen";
-    }
-    if (!this.#setup.robots) return true;
-    if ((await this.#setup.robots(target)).allowed) return true;
-    this.counters.robots++;
-    return "redirect-disallowed";
+  redirect(job: Job, url: string): RedirectVerdict | Promise<RedirectVerdict> {
+    const seed = this.#seedUrls.get(job.seed);
+    return judgeRedirect(job, url, seed, this.#setup, this.#parts.seen, this.counters);
   }
 
   /**
