@@ -84,7 +84,9 @@ export async function readInputs(
         ? await readStream((options.stdin ?? (() => Deno.stdin.readable))())
         : await readList(input.path),
     );
-    for (const entry of parseUrlList(text)) entries.push({ ...entry, line: entry.line + lines });
+    for (const entry of parseUrlList(text)) {
+      entries.push(lines === 0 ? entry : { ...entry, line: entry.line + lines });
+    }
     lines += lineCount(text);
   }
   if (entries.length === 0) throw new InputError(`no URLs in ${inputs.join(", ")}`);
