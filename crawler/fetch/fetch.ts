@@ -278,27 +278,16 @@ function settingsFor(options: FetchOptions): Settings {
 }
 
 /**
- * Request headers as one object (lower-case names), built once per run rather than per request:
- * cached on what they are made of (the extra-headers array and the User-Agent), since callers may
- * pass a fresh options object per URL. An object, not name/value pairs: fetch converts a record
- * more cheaply than a sequence of sequences.
+ * Request headers as one object with lower-case names (fetch converts a record more cheaply than
+ * a `Headers` or name/value pairs): the User-Agent, then the extra headers, a later name
+ * replacing an earlier one.
  */
-const headerCache = new WeakMap<readonly [string, string][], Map<string, Record<string, string>>>();
-const NO_HEADERS: readonly [string, string][] = [];
-
 function requestHeaders(options: FetchOptions): Record<string, string> {
-  const extra = options.headers ?? NO_HEADERS;
-  const agent = options.userAgent ?? `greencrawl/${VERSION}`;
-  let byAgent = headerCache.get(extra);
-  if (!byAgent) headerCache.set(extra, byAgent = new Map());
-  let record = byAgent.get(agent);
-  if (!record) {
-    const headers = new Headers({ "user-agent": agent });
-    for (const [name, value] of extra) headers.set(name, value);
-    record = Object.fromEntries(headers);
-    byAgent.set(agent, record);
-  }
-  return record;
+  const headers: Record<string, string> = {
+    "user-agent": options.userAgent ?? `greencrawl/${VERSION}`,
+  };
+  for (const [name, value] of options.headers ?? []) headers[name.toLowerCase()] = value;
+  return headers;
 }
 
 /**

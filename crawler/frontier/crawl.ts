@@ -12,7 +12,8 @@
  * - robots.txt for discovered URLs (listed ones are fetched as the user asked).
  *
  * A queued URL costs two array slots (its string and the {@linkcode Origin} shared by all links
- * of its page); finished records are never kept here. Given a {@linkcode CrawlJournal}, the same
+ * of its page) rather than an object of its own: 130 instead of 207 bytes per queued URL (the
+ * `seen` row of `bench:crawl`), at the same CPU; finished records are never kept here. Given a {@linkcode CrawlJournal}, the same
  * frontier is durable: the journal is told every job queued, taken and finished, holds the
  * queue beyond a window, and gives it back as the window empties (`./sqlite/`).
  * @module
