@@ -13,9 +13,10 @@
  *
  * A queued URL costs two array slots (its string and the {@linkcode Origin} shared by all links
  * of its page) rather than an object of its own: 130 instead of 207 bytes per queued URL (the
- * `seen` row of `bench:crawl`), at the same CPU; finished records are never kept here. Given a {@linkcode CrawlJournal}, the same
- * frontier is durable: the journal is told every job queued, taken and finished, holds the
- * queue beyond a window, and gives it back as the window empties (`./sqlite/`).
+ * `seen` row of `bench:crawl`), at the same CPU; finished records are never kept here. Given a
+ * {@linkcode CrawlJournal}, the same frontier is durable: the journal is told every job queued,
+ * taken and finished, holds the queue beyond a window, and gives it back as the window empties
+ * (`./sqlite/`).
  * @module
  */
 import { tryCanonicalUrl } from "../url/canonical.ts";
