@@ -171,12 +171,42 @@ export class CrawlFrontier implements CrawlingFrontier {
     return this.counters.queued >= this.#o.maxPages;
   }
 
-  /** Distinct URLs seen so far. */
+  /**
+   * Distinct URLs seen so far: the listed and queued ones, and where redirects landed.
+   *
+   * @returns Their number; a promise when the visited set answers asynchronously.
+   * @example
+   * ```ts
+   * import { CrawlFrontier } from "./crawl.ts";
+   * import { makeScope } from "../url/scope.ts";
+   * const f = new CrawlFrontier({
+   *   seeds: [{ url: "http://127.0.0.1:8000/", line: 1 }],
+   *   maxDepth: 1, maxPages: 100, perHost: 2, delay: 0, inScope: makeScope("host"),
+   * });
+   * console.log(f.seen()); // 1
+   * ```
+   */
   seen(): number | Promise<number> {
     return this.#seen.size();
   }
 
-  /** Jobs queued and not yet taken. */
+  /**
+   * Jobs queued and not yet taken.
+   *
+   * @returns Their number (jobs a journal still holds on disk not included).
+   * @example
+   * ```ts
+   * import { CrawlFrontier } from "./crawl.ts";
+   * import { makeScope } from "../url/scope.ts";
+   * const f = new CrawlFrontier({
+   *   seeds: [{ url: "http://127.0.0.1:8000/", line: 1 }],
+   *   maxDepth: 1, maxPages: 100, perHost: 2, delay: 0, inScope: makeScope("host"),
+   * });
+   * console.log(f.pending()); // 1
+   * await f.next();
+   * console.log(f.pending()); // 0
+   * ```
+   */
   pending(): number {
     return this.#queued;
   }
@@ -275,6 +305,24 @@ export class CrawlFrontier implements CrawlingFrontier {
     return job;
   }
 
+  /**
+   * The next job a worker may start: round robin over the hosts, each within its `perHost` and
+   * `delay` (and robots.txt, fetched before a host's first discovered URL). Waits (green) while
+   * none may start yet or pages in flight may still queue more.
+   *
+   * @returns The job, or null once every queued job was done.
+   * @example
+   * ```ts
+   * import { CrawlFrontier } from "./crawl.ts";
+   * import { makeScope } from "../url/scope.ts";
+   * const f = new CrawlFrontier({
+   *   seeds: [{ url: "http://127.0.0.1:8000/", line: 1 }],
+   *   maxDepth: 1, maxPages: 100, perHost: 2, delay: 0, inScope: makeScope("host"),
+   * });
+   * const job = await f.next();
+   * console.log(job?.url, job?.depth); // "http://127.0.0.1:8000/" 0
+   * ```
+   */
   async next(): Promise<Job | null> {
     if (this.#ready) await this.#ready;
     while (true) {
@@ -370,12 +418,46 @@ export class CrawlFrontier implements CrawlingFrontier {
    * @param job The job whose response redirects.
    * @param url The target.
    * @returns True to follow, or why not.
+   * @example
+   * ```ts
+   * import { CrawlFrontier } from "./crawl.ts";
+   * import { makeScope } from "../url/scope.ts";
+   * const f = new CrawlFrontier({
+   *   seeds: [{ url: "http://127.0.0.1:8000/", line: 1 }],
+   *   maxDepth: 1, maxPages: 100, perHost: 2, delay: 0, inScope: makeScope("host"),
+   * });
+   * const job = (await f.next())!;
+   * console.log(f.redirect(job, "http://127.0.0.1:8000/home"), f.seen()); // true 2
+   * ```
    */
   redirect(job: Job, url: string): RedirectVerdict | Promise<RedirectVerdict> {
     const seed = this.#seedUrls.get(job.seed);
     return judgeRedirect(job, url, seed, this.#o, this.#seen, this.counters);
   }
 
+  /**
+   * A worker finished `job`: frees its host's slot, marks where a redirect landed as seen, and
+   * queues the page's links that are new, in scope, within `maxDepth` and the budget (the rest
+   * are counted in `counters`).
+   *
+   * @param job A job from `next()`.
+   * @param result Its record, and the canonical links found on its page.
+   * @returns A promise when the visited set answers asynchronously (await it), else nothing.
+   * @example
+   * ```ts
+   * import { CrawlFrontier } from "./crawl.ts";
+   * import { makeScope } from "../url/scope.ts";
+   * import { blankRecord } from "../record.ts";
+   * const f = new CrawlFrontier({
+   *   seeds: [{ url: "http://127.0.0.1:8000/", line: 1 }],
+   *   maxDepth: 1, maxPages: 100, perHost: 2, delay: 0, inScope: makeScope("host"),
+   * });
+   * const job = (await f.next())!;
+   * const links = ["http://127.0.0.1:8000/a", "http://b.test/"];
+   * f.done(job, { record: blankRecord(job.url), links });
+   * console.log(f.pending(), f.counters.outOfScope); // 1 { "off-host": 1 }
+   * ```
+   */
   done(job: Job, result: JobResult): void | Promise<void> {
     const host = this.#hostOf.get(job);
     if (host) {
@@ -387,7 +469,22 @@ export class CrawlFrontier implements CrawlingFrontier {
     this.#journal.finished(job, result.record); // after its links, which name it as their parent
   }
 
-  /** Ends the journal's run, if any: `finished` once every job was done. */
+  /**
+   * Ends the journal's run, if any: `finished` once every job was done. In memory there is
+   * nothing to release.
+   *
+   * @returns A promise when the journal closes asynchronously, else nothing.
+   * @example
+   * ```ts
+   * import { CrawlFrontier } from "./crawl.ts";
+   * import { makeScope } from "../url/scope.ts";
+   * const f = new CrawlFrontier({
+   *   seeds: [{ url: "http://127.0.0.1:8000/", line: 1 }],
+   *   maxDepth: 1, maxPages: 100, perHost: 2, delay: 0, inScope: makeScope("host"),
+   * });
+   * await f.close(); // in memory: nothing to end
+   * ```
+   */
   close(): void | Promise<void> {
     return this.#journal?.close(this.#finished);
   }

@@ -24,19 +24,68 @@ export class FingerprintSet implements SeenStore {
   #mask = 1023;
   #size = 0;
 
+  /**
+   * Whether each URL was seen (by its fingerprint).
+   *
+   * @param urls Canonical URLs.
+   * @returns For each, whether it was seen.
+   * @example
+   * ```ts
+   * import { FingerprintSet } from "./fingerprints.ts";
+   * const seen = new FingerprintSet();
+   * seen.add(["http://127.0.0.1/a"]);
+   * console.log(seen.has(["http://127.0.0.1/a", "http://127.0.0.1/b"])); // [ true, false ]
+   * ```
+   */
   has(urls: readonly string[]): boolean[] {
     return urls.map((url) => this.#find(url, false));
   }
 
+  /**
+   * Marks the URLs seen.
+   *
+   * @param urls Canonical URLs to mark seen.
+   * @returns For each, whether it was new (false for a repeat within `urls` too).
+   * @example
+   * ```ts
+   * import { FingerprintSet } from "./fingerprints.ts";
+   * const seen = new FingerprintSet();
+   * console.log(seen.add(["http://127.0.0.1/a", "http://127.0.0.1/a"])); // [ true, false ]
+   * ```
+   */
   add(urls: readonly string[]): boolean[] {
     return urls.map((url) => !this.#find(url, true));
   }
 
-  /** Adds one URL; true when it was new. */
+  /**
+   * Adds one URL, without the array of {@linkcode FingerprintSet.add} (for a journal that
+   * loads its visited set URL by URL).
+   *
+   * @param url A canonical URL.
+   * @returns True when it was new.
+   * @example
+   * ```ts
+   * import { FingerprintSet } from "./fingerprints.ts";
+   * const seen = new FingerprintSet();
+   * console.log(seen.addOne("http://127.0.0.1/a"), seen.addOne("http://127.0.0.1/a")); // true false
+   * ```
+   */
   addOne(url: string): boolean {
     return !this.#find(url, true);
   }
 
+  /**
+   * The visited set's size.
+   *
+   * @returns How many distinct fingerprints it holds.
+   * @example
+   * ```ts
+   * import { FingerprintSet } from "./fingerprints.ts";
+   * const seen = new FingerprintSet();
+   * seen.add(["http://127.0.0.1/a", "http://127.0.0.1/b", "http://127.0.0.1/a"]);
+   * console.log(seen.size()); // 2
+   * ```
+   */
   size(): number {
     return this.#size;
   }

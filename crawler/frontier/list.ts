@@ -29,6 +29,13 @@ export class ListFrontier implements Frontier {
    * The next listed URL.
    *
    * @returns Its job, or null when the list is done.
+   * @example
+   * ```ts
+   * import { ListFrontier } from "./list.ts";
+   * const f = new ListFrontier([{ url: "http://127.0.0.1/a", line: 3 }]);
+   * const job = await f.next();
+   * console.log(job?.url, job?.line, await f.next()); // "http://127.0.0.1/a" 3 null
+   * ```
    */
   next(): Promise<Job | null> {
     if (this.#next === this.#entries.length) return Promise.resolve(null);
@@ -44,6 +51,19 @@ export class ListFrontier implements Frontier {
     });
   }
 
-  /** A list learns nothing from a finished job. */
+  /**
+   * A list learns nothing from a finished job: its links are not followed.
+   *
+   * @example
+   * ```ts
+   * import { ListFrontier } from "./list.ts";
+   * import type { Frontier } from "./frontier.ts";
+   * import { blankRecord } from "../record.ts";
+   * const f: Frontier = new ListFrontier([{ url: "http://127.0.0.1/a", line: 1 }]);
+   * const job = (await f.next())!;
+   * f.done(job, { record: blankRecord(job.url), links: ["http://127.0.0.1/b"] });
+   * console.log(await f.next()); // null
+   * ```
+   */
   done(): void {}
 }

@@ -23,6 +23,13 @@ export class MemorySeenStore implements SeenStore {
    *
    * @param urls Canonical URLs.
    * @returns For each, whether it was seen.
+   * @example
+   * ```ts
+   * import { MemorySeenStore } from "./seen.ts";
+   * const seen = new MemorySeenStore();
+   * seen.add(["http://127.0.0.1/a"]);
+   * console.log(seen.has(["http://127.0.0.1/a", "http://127.0.0.1/b"])); // [ true, false ]
+   * ```
    */
   has(urls: readonly string[]): boolean[] {
     return urls.map((url) => this.#urls.has(url));
@@ -33,6 +40,13 @@ export class MemorySeenStore implements SeenStore {
    *
    * @param urls Canonical URLs to mark seen.
    * @returns For each, whether it was new.
+   * @example
+   * ```ts
+   * import { MemorySeenStore } from "./seen.ts";
+   * const seen = new MemorySeenStore();
+   * seen.add(["http://127.0.0.1/a"]);
+   * console.log(seen.add(["http://127.0.0.1/a", "http://127.0.0.1/b"])); // [ false, true ]
+   * ```
    */
   add(urls: readonly string[]): boolean[] {
     return urls.map((url) => {
@@ -46,6 +60,13 @@ export class MemorySeenStore implements SeenStore {
    * The visited set's size.
    *
    * @returns How many distinct URLs were seen.
+   * @example
+   * ```ts
+   * import { MemorySeenStore } from "./seen.ts";
+   * const seen = new MemorySeenStore();
+   * seen.add(["http://127.0.0.1/a", "http://127.0.0.1/b", "http://127.0.0.1/a"]);
+   * console.log(seen.size()); // 2
+   * ```
    */
   size(): number {
     return this.#urls.size;
