@@ -45,7 +45,20 @@ PRAGMA application_id = ${APPLICATION_ID};
 PRAGMA user_version = ${STATE_SCHEMA};
 `;
 
-/** Why a state cannot be used: not ours, in use, damaged, or made by another command. */
+/**
+ * Why a state cannot be used: not ours, in use, damaged, or made by another command.
+ *
+ * @example
+ * ```ts ignore
+ * import { SqliteState, StateError } from "./state.ts";
+ * try {
+ *   SqliteState.open("crawl.db").close();
+ * } catch (error) {
+ *   if (!(error instanceof StateError)) throw error;
+ *   console.error(error.message); // e.g. "state file in use by pid 4242: crawl.db"
+ * }
+ * ```
+ */
 export class StateError extends Error {
   /** Creates the error. */
   constructor(message: string) {
@@ -127,9 +140,18 @@ export class SqliteState {
   /**
    * Opens (or creates) the state at `path` and locks it for this process.
    *
+   * @param path The state file (its lock is `path.lock`, beside it).
+   * @returns The open state; {@linkcode SqliteState.close} it to give up the lock.
    * @throws {StateError} when another process uses it, or it is not a greencrawl state (a text
    * file, another SQLite database, a newer schema, a truncated or damaged file); the file is left
    * as it was.
+   * @example
+   * ```ts ignore
+   * import { SqliteState } from "./state.ts";
+   * const state = SqliteState.open("crawl.db");
+   * console.log(state.fresh ? "a new crawl" : `resuming: ${state.progress().done} done`);
+   * state.close();
+   * ```
    */
   static open(path: string): SqliteState {
     const lock = acquire(path);
@@ -171,7 +193,18 @@ export class SqliteState {
     return this.#meta.get("finished") === "1";
   }
 
-  /** Jobs done (or failed, or skipped) and jobs still to do, as of the last commit. */
+  /**
+   * Jobs done (or failed, or skipped) and jobs still to do, as of the last commit.
+   *
+   * @returns Both counts; zero for a fresh state.
+   * @example
+   * ```ts ignore
+   * import { SqliteState } from "./state.ts";
+   * const state = SqliteState.open("crawl.db");
+   * const { done, queued } = state.progress();
+   * console.log(`${done} done, ${queued} queued`);
+   * ```
+   */
   progress(): { done: number; queued: number } {
     const done = Number(this.#meta.get("done") ?? 0);
     return { done, queued: Number(this.#meta.get("total") ?? 0) - done };
@@ -186,7 +219,18 @@ export class SqliteState {
   /**
    * Compares `settings` with the stored ones (and stores them on first use).
    *
+   * @param settings What the run means: its seeds, depth, budget, scope and filters.
    * @throws {StateError} naming the first difference; nothing is written then.
+   * @example
+   * ```ts ignore
+   * import { SqliteState } from "./state.ts";
+   * import { crawlMeaning } from "../../run/crawl.ts";
+   * const state = SqliteState.open("crawl.db");
+   * const seeds = [{ url: "http://127.0.0.1:8000/", line: 1 }];
+   * state.check({ seeds, depth: 2, maxPages: 1000, meaning: crawlMeaning({}) });
+   * state.check({ seeds, depth: 3, maxPages: 1000, meaning: crawlMeaning({}) });
+   * // StateError: crawl.db belongs to another crawl: --depth is 2 in the state, 3 here
+   * ```
    */
   check(settings: StateSettings): void {
     const given = storedForm(settings);
@@ -245,12 +289,34 @@ export class SqliteState {
     return this.#db;
   }
 
-  /** Reads a value of the state's key-value table. */
+  /**
+   * Reads a value of the state's key-value table (as of the last commit).
+   *
+   * @param key The key, e.g. `"done"` or `"finished"` (the journal's).
+   * @returns The value, or undefined when the key was never written.
+   * @example
+   * ```ts ignore
+   * import { SqliteState } from "./state.ts";
+   * const state = SqliteState.open("crawl.db");
+   * console.log(state.get("done") ?? "0"); // pages done by earlier runs
+   * ```
+   */
   get(key: string): string | undefined {
     return this.#meta.get(key);
   }
 
-  /** Writes key-value pairs (inside the caller's transaction, if any). */
+  /**
+   * Writes key-value pairs (inside the caller's transaction, if any).
+   *
+   * @param pairs Keys and their values, as text.
+   * @example
+   * ```ts ignore
+   * import { SqliteState } from "./state.ts";
+   * const state = SqliteState.open("crawl.db");
+   * state.put([["note", "nightly"]]);
+   * console.log(state.get("note")); // "nightly"
+   * ```
+   */
   put(pairs: [string, string][]): void {
     const put = this.#db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
     for (const [key, value] of pairs) {
@@ -259,12 +325,36 @@ export class SqliteState {
     }
   }
 
-  /** The journal ended its run: another may start. */
+  /**
+   * The journal ended its run: another may start. A journal's `close` calls it; until then a
+   * second frontier on the state throws {@linkcode StateError}.
+   *
+   * @param journal The journal that ended (another one is ignored).
+   * @example
+   * ```ts ignore
+   * import { SqliteState } from "./state.ts";
+   * const state = SqliteState.open("list.db");
+   * const entries = [{ url: "http://127.0.0.1:8000/", line: 1 }];
+   * const frontier = state.listFrontier(entries);
+   * await frontier.close?.(); // its journal commits, then calls state.release(journal)
+   * state.listFrontier(entries); // a second run on the same open state
+   * ```
+   */
   release(journal: CrawlJournal): void {
     if (this.#journal === journal) this.#journal = undefined;
   }
 
-  /** Closes the database and gives up the lock. */
+  /**
+   * Closes the database and gives up the lock; closing again does nothing.
+   *
+   * @example
+   * ```ts ignore
+   * import { SqliteState } from "./state.ts";
+   * const state = SqliteState.open("crawl.db");
+   * state.close();
+   * SqliteState.open("crawl.db").close(); // the lock is free again
+   * ```
+   */
   close(): void {
     if (!this.#db.isOpen) return;
     this.#db.close();
