@@ -46,7 +46,18 @@ export interface NodeRedisModule {
   ErrorReply: abstract new (message: string) => Error;
 }
 
-/** Why a process cannot take part in a shared crawl; `exitCode` is the command line's. */
+/**
+ * Why a process cannot take part in a shared crawl; `exitCode` is the command line's.
+ *
+ * @example
+ * ```ts
+ * import { SharedCrawl } from "./shared.ts";
+ * import { SharedCrawlError } from "./client.ts";
+ * const error = await SharedCrawl.open("redis://127.0.0.1:6379", { crawlId: "no spaces" })
+ *   .catch((e) => e);
+ * console.log(error instanceof SharedCrawlError, error.exitCode); // true 2
+ * ```
+ */
 export class SharedCrawlError extends Error {
   /** The command line's exit code: 2 at start (nothing was done), 1 mid-crawl. */
   readonly exitCode: number;
@@ -58,7 +69,20 @@ export class SharedCrawlError extends Error {
   }
 }
 
-/** Redis cannot be reached or refused the login when the crawl starts (exit code 2). */
+/**
+ * Redis cannot be reached or refused the login when the crawl starts (exit code 2).
+ *
+ * @example
+ * ```ts ignore
+ * import { RedisConnection, RedisUnavailableError } from "./client.ts";
+ * try {
+ *   await RedisConnection.open("redis://127.0.0.1:1", { timeout: 1 }); // nothing listens there
+ * } catch (error) {
+ *   if (!(error instanceof RedisUnavailableError)) throw error;
+ *   console.error(error.message, error.exitCode); // "cannot use Redis at 127.0.0.1:1: …" 2
+ * }
+ * ```
+ */
 export class RedisUnavailableError extends SharedCrawlError {
   /** Creates the error. */
   constructor(message: string) {
@@ -67,7 +91,23 @@ export class RedisUnavailableError extends SharedCrawlError {
   }
 }
 
-/** Redis went away mid-crawl and did not come back within the timeout (exit code 1). */
+/**
+ * Redis went away mid-crawl and did not come back within the timeout (exit code 1).
+ *
+ * @example
+ * ```ts ignore
+ * import { RedisConnection, RedisLostError } from "./client.ts";
+ * const redis = await RedisConnection.open("redis://127.0.0.1:6379", { timeout: 5 });
+ * try {
+ *   await redis.command(["PING"]); // Redis stopped, and stays away for more than 5 s
+ * } catch (error) {
+ *   if (!(error instanceof RedisLostError)) throw error;
+ *   console.error(error.message, error.exitCode); // "lost Redis at 127.0.0.1:6379 (…)" 1
+ * } finally {
+ *   await redis.close();
+ * }
+ * ```
+ */
 export class RedisLostError extends SharedCrawlError {
   /** Creates the error. */
   constructor(message: string) {
@@ -126,6 +166,13 @@ export class RedisConnection {
    * @param options The timeout.
    * @returns The open connection.
    * @throws {RedisUnavailableError} when the server cannot be reached or refuses the login.
+   * @example
+   * ```ts ignore
+   * import { RedisConnection } from "./client.ts";
+   * const redis = await RedisConnection.open("redis://127.0.0.1:6379/1", { timeout: 5 });
+   * console.log(redis.where); // "127.0.0.1:6379/1"
+   * await redis.close();
+   * ```
    */
   static async open(url: string, options: RedisConnectionOptions = {}): Promise<RedisConnection> {
     const where = describe(url);
@@ -181,6 +228,15 @@ export class RedisConnection {
    *
    * @param args The command and its arguments, e.g. `["SADD", key, member]`.
    * @returns The server's reply.
+   * @throws {RedisLostError} when the connection stayed down longer than the timeout.
+   * @example
+   * ```ts ignore
+   * import { RedisConnection } from "./client.ts";
+   * const redis = await RedisConnection.open("redis://127.0.0.1:6379");
+   * console.log(await redis.command(["SADD", "docs:seen", "http://127.0.0.1/a"])); // 1
+   * console.log(await redis.command(["SCARD", "docs:seen"])); // 1
+   * await redis.close();
+   * ```
    */
   async command(args: readonly (string | number)[]): Promise<unknown> {
     const strings = args.map(String);
@@ -208,6 +264,15 @@ export class RedisConnection {
    * @param keys Its `KEYS`.
    * @param args Its `ARGV`.
    * @returns The script's reply.
+   * @example
+   * ```ts ignore
+   * import { RedisConnection } from "./client.ts";
+   * const redis = await RedisConnection.open("redis://127.0.0.1:6379");
+   * const add = "return redis.call('INCRBY', KEYS[1], ARGV[1])";
+   * console.log(await redis.script(add, ["docs:count"], [2])); // 2 (a new key)
+   * console.log(await redis.script(add, ["docs:count"], [2])); // 4 (sent as EVALSHA only)
+   * await redis.close();
+   * ```
    */
   async script(
     source: string,
@@ -226,7 +291,20 @@ export class RedisConnection {
     return await this.command(["EVALSHA", this.#shas.get(source)!, keys.length, ...keys, ...args]);
   }
 
-  /** Closes the connection (waits for replies in flight; never throws). */
+  /**
+   * Closes the connection (waits for replies in flight; never throws). Closing again does
+   * nothing.
+   *
+   * @returns Resolves once the connection is closed.
+   * @example
+   * ```ts ignore
+   * import { RedisConnection } from "./client.ts";
+   * const redis = await RedisConnection.open("redis://127.0.0.1:6379");
+   * const reply = redis.command(["PING"]);
+   * await redis.close();
+   * console.log(await reply); // "PONG": it was in flight
+   * ```
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

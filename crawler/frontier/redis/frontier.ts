@@ -145,6 +145,29 @@ export class RedisFrontier implements CrawlingFrontier {
    * @param parts The shared crawl.
    * @param setup The crawl's seeds and rules, as `crawl()` builds them.
    * @returns The frontier, ready for workers.
+   * @example
+   * ```ts ignore
+   * import { RedisConnection } from "./client.ts";
+   * import { RedisFrontier } from "./frontier.ts";
+   * import { RedisRobotsStore, RedisSeenStore } from "./stores.ts";
+   * import { makeScope } from "../../url/scope.ts";
+   * // What `SharedCrawl.frontier` does, spelled out:
+   * const redis = await RedisConnection.open("redis://127.0.0.1:6379");
+   * const prefix = "greencrawl:docs:";
+   * const parts = {
+   *   redis, id: "docs", prefix, crawler: "docs:1", lease: 120,
+   *   seen: new RedisSeenStore(redis, `${prefix}seen`),
+   *   robots: new RedisRobotsStore(redis, prefix),
+   *   onNotice: (message: string) => console.error(message),
+   * };
+   * const frontier = await RedisFrontier.start(parts, {
+   *   seeds: [{ url: "http://127.0.0.1:8000/", line: 1 }],
+   *   maxDepth: 1, maxPages: 100, perHost: 2, delay: 0, inScope: makeScope("host"),
+   * });
+   * console.log(frontier.counters.queued); // 1 (0 when it joined a running crawl)
+   * await frontier.close();
+   * await redis.close();
+   * ```
    */
   static async start(parts: SharedCrawlParts, setup: CrawlSetup): Promise<RedisFrontier> {
     const own: Settings = {
@@ -218,6 +241,28 @@ export class RedisFrontier implements CrawlingFrontier {
     return this.#budgetReached;
   }
 
+  /**
+   * Leases the crawl's next job for this process: the next page of a host whose `perHost` and
+   * `delay` allow a request now, in any process. Waits (green) while none does, and while jobs
+   * are leased that may still queue more.
+   *
+   * @returns The job, or null once the crawl is finished (here or in another process).
+   * @throws {RedisLostError} when the crawl's keys are gone, or Redis stayed away too long.
+   * @example
+   * ```ts ignore
+   * import { SharedCrawl } from "./shared.ts";
+   * import { makeScope } from "../../url/scope.ts";
+   * const shared = await SharedCrawl.open("redis://127.0.0.1:6379", { crawlId: "docs" });
+   * const frontier = await shared.frontier({
+   *   seeds: [{ url: "http://127.0.0.1:8000/", line: 1 }],
+   *   maxDepth: 1, maxPages: 100, perHost: 2, delay: 0, inScope: makeScope("host"),
+   * });
+   * const job = await frontier.next();
+   * console.log(job?.url); // "http://127.0.0.1:8000/" (in the first process to lease it)
+   * await frontier.close?.();
+   * await shared.close();
+   * ```
+   */
   async next(): Promise<Job | null> {
     while (true) {
       if (this.#failure) throw this.#failure.error;
@@ -296,6 +341,28 @@ export class RedisFrontier implements CrawlingFrontier {
   /**
    * Returns at once; the page's completion goes to Redis right after, once the runner handed
    * the record to its sink (see the module doc), and leases the worker's next job with it.
+   *
+   * @param job A job from `next()`.
+   * @param result Its record (its `crawler` is set to this process), and the page's links.
+   * @example
+   * ```ts ignore
+   * import { SharedCrawl } from "./shared.ts";
+   * import { makeScope } from "../../url/scope.ts";
+   * import { blankRecord } from "../../record.ts";
+   * const shared = await SharedCrawl.open("redis://127.0.0.1:6379", { crawlId: "docs" });
+   * const frontier = await shared.frontier({
+   *   seeds: [{ url: "http://127.0.0.1:8000/", line: 1 }],
+   *   maxDepth: 1, maxPages: 100, perHost: 2, delay: 0, inScope: makeScope("host"),
+   * });
+   * const job = await frontier.next();
+   * if (job) {
+   *   const record = { ...blankRecord(job.url), status: 200, ok: true };
+   *   frontier.done(job, { record, links: ["http://127.0.0.1:8000/a"] });
+   *   console.log(record.crawler); // this process's name
+   * }
+   * await frontier.close?.();
+   * await shared.close();
+   * ```
    */
   done(job: Job, { record, links }: JobResult): void {
     const held = this.#held.get(job);
@@ -387,6 +454,24 @@ export class RedisFrontier implements CrawlingFrontier {
    * URL follows it (the target becomes seen); a discovered one stops at a target out of scope
    * (`redirect-out-of-scope`, `redirect-non-public`), already seen anywhere in the crawl
    * (`redirect-seen`), or disallowed by robots.txt (`redirect-disallowed`).
+   *
+   * @param job The job whose response redirects.
+   * @param url The target.
+   * @returns True to follow, or why not.
+   * @example
+   * ```ts ignore
+   * import { SharedCrawl } from "./shared.ts";
+   * import { makeScope } from "../../url/scope.ts";
+   * const shared = await SharedCrawl.open("redis://127.0.0.1:6379", { crawlId: "docs" });
+   * const frontier = await shared.frontier({
+   *   seeds: [{ url: "http://127.0.0.1:8000/", line: 1 }],
+   *   maxDepth: 1, maxPages: 100, perHost: 2, delay: 0, inScope: makeScope("host"),
+   * });
+   * const job = await frontier.next();
+   * if (job) console.log(await frontier.redirect?.(job, "http://127.0.0.1:8000/home")); // true
+   * await frontier.close?.();
+   * await shared.close();
+   * ```
    */
   redirect(job: Job, url: string): RedirectVerdict | Promise<RedirectVerdict> {
     const seed = this.#seedUrls.get(job.seed);
@@ -397,6 +482,21 @@ export class RedisFrontier implements CrawlingFrontier {
    * Stops the heartbeat and gives back the jobs this process still holds (an interrupted or
    * failed run), so that other processes take them now rather than after their lease. The
    * connection stays open (its owner, `SharedCrawl`, closes it).
+   *
+   * @returns Resolves once the completions in flight are sent and the held jobs given back.
+   * @example
+   * ```ts ignore
+   * import { SharedCrawl } from "./shared.ts";
+   * import { makeScope } from "../../url/scope.ts";
+   * const shared = await SharedCrawl.open("redis://127.0.0.1:6379", { crawlId: "docs" });
+   * const frontier = await shared.frontier({
+   *   seeds: [{ url: "http://127.0.0.1:8000/", line: 1 }],
+   *   maxDepth: 1, maxPages: 100, perHost: 2, delay: 0, inScope: makeScope("host"),
+   * });
+   * await frontier.next(); // a job leased, then the run is interrupted
+   * await frontier.close?.();
+   * await shared.close();
+   * ```
    */
   async close(): Promise<void> {
     clearInterval(this.#heartbeat);

@@ -131,6 +131,17 @@ export class SharedCrawl {
    * @returns The process's part in the crawl.
    * @throws {RedisUnavailableError} when Redis cannot be reached or refuses the login.
    * @throws {SharedCrawlError} for a bad crawl id, or no permission to read the hostname.
+   * @example
+   * ```ts ignore
+   * import { SharedCrawl } from "./shared.ts";
+   * const shared = await SharedCrawl.open("redis://127.0.0.1:6379", {
+   *   crawlId: "docs",
+   *   lease: 60,
+   *   onNotice: (message) => console.error(message), // e.g. "joined crawl docs"
+   * });
+   * console.log(shared.prefix, shared.crawler); // "greencrawl:docs:" "myhost:4242"
+   * await shared.close();
+   * ```
    */
   static async open(url: string, options: SharedCrawlOptions): Promise<SharedCrawl> {
     if (!CRAWL_ID.test(options.crawlId)) {
@@ -150,6 +161,14 @@ export class SharedCrawl {
    * The crawl's counts, for all processes together.
    *
    * @returns Queued, leased, done, failed, seen, live processes, and the top 10 hosts.
+   * @example
+   * ```ts ignore
+   * import { SharedCrawl } from "./shared.ts";
+   * const shared = await SharedCrawl.open("redis://127.0.0.1:6379", { crawlId: "docs" });
+   * const { exists, finished, done, queued, crawlers } = await shared.status();
+   * console.log(exists, finished, done, queued, crawlers); // e.g. true false 120 880 3
+   * await shared.close();
+   * ```
    */
   async status(): Promise<CrawlStatus> {
     const reply = await this.#redis.script(STATUS, [this.prefix], [30_000]) as [
@@ -192,7 +211,17 @@ export class SharedCrawl {
     };
   }
 
-  /** Closes the connection. The crawl's keys stay in Redis (other processes, `--status`). */
+  /**
+   * Closes the connection. The crawl's keys stay in Redis (other processes, `--status`).
+   *
+   * @returns Resolves once the connection is closed.
+   * @example
+   * ```ts ignore
+   * import { SharedCrawl } from "./shared.ts";
+   * const shared = await SharedCrawl.open("redis://127.0.0.1:6379", { crawlId: "docs" });
+   * await shared.close(); // `greencrawl --status` still reports the crawl
+   * ```
+   */
   async close(): Promise<void> {
     await this.#redis.close();
   }
