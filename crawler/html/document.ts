@@ -65,6 +65,8 @@ export interface HtmlDocument {
  * Parse HTML into a standard DOM document, as a browser with scripting off would build it (for
  * scraping hooks; crawling uses `scanLinks` from `html.ts`). Never throws.
  *
+ * @param html The page's markup, decoded (as `onPage` hands it over).
+ * @returns The document, with the html, head and body elements the parser adds when omitted.
  * @example
  * ```ts
  * const doc = parseDocument("<title>Hi</title><ul><li><A HREF='/a'>A</A></ul>");

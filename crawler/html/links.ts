@@ -36,6 +36,9 @@ export function extractLinks(html: string, pageUrl: string | URL): string[] {
  * The links of an already parsed document (use it when an `onPage` hook asked for the DOM, to
  * avoid parsing twice). Same rules and result as {@linkcode extractLinks}.
  *
+ * @param doc A document from {@linkcode parseDocument}.
+ * @param pageUrl The page's URL, against which (and its `<base href>`) links resolve.
+ * @returns The canonical http(s) links of its `<a>` and `<area>` elements, without repeats.
  * @example
  * ```ts
  * import { parseDocument } from "./document.ts";

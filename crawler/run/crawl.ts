@@ -184,6 +184,9 @@ export function crawl(seeds: RunInput, options: CrawlOptions = {}): CrawlRun {
 /**
  * What the crawl options mean, as data: what a durable frontier compares between runs.
  *
+ * @param o The crawl's options (only scope, include, exclude, allowPrivate and ignoreRobots
+ * count).
+ * @returns Those options with defaults applied and patterns as their source text.
  * @example
  * ```ts
  * import { crawlMeaning } from "./crawl.ts";

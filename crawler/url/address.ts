@@ -216,6 +216,14 @@ export class AddressGuard {
    * @param url The URL about to be requested (only its host and port matter).
    * @param signal Cuts a lookup short (the run's Ctrl-C).
    * @returns null, or the refusal: `non-public-address`, `dns` or `permission`.
+   * @example
+   * ```ts
+   * import { AddressGuard } from "./address.ts";
+   * const guard = new AddressGuard({ resolve: async () => ["93.184.215.14"] });
+   * console.log(await guard.check(new URL("http://example.com/"))); // null
+   * console.log((await guard.check(new URL("http://127.0.0.1:8000/")))?.code);
+   * // "non-public-address" (at once: no lookup for an IP address)
+   * ```
    */
   check(url: URL, signal?: AbortSignal): FetchError | null | Promise<FetchError | null> {
     const host = bareHost(url.hostname);
