@@ -33,7 +33,6 @@ import { emptyCounters } from "./frontier.ts";
 import { judgeRedirect } from "./redirect.ts";
 import { MemorySeenStore } from "./seen.ts";
 import { Waiters } from "./waiters.ts";
-import { Memo } from "../memo.ts";
 import type { FetchRecord } from "../record.ts";
 import type { RobotsStore, RobotsVerdict } from "../robots/cache.ts";
 
@@ -138,8 +137,6 @@ export class CrawlFrontier implements CrawlingFrontier {
   #ready: Promise<void> | undefined;
   #hosts = new Map<string, Host>();
   #hostOf = new Map<Job, Host>(); // jobs handed out and not done yet
-  /** Parsed seeds, for the scope checks of their descendants (a long seed list stays cheap). */
-  #seedUrls = new Memo(1024, (seed: string) => new URL(seed));
   #waiting = new Set<Host>(); // hosts with queued jobs, in round-robin order
   #queued = 0;
   #inFlight = 0;
@@ -431,7 +428,7 @@ export class CrawlFrontier implements CrawlingFrontier {
    * ```
    */
   redirect(job: Job, url: string): RedirectVerdict | Promise<RedirectVerdict> {
-    const seed = this.#seedUrls.get(job.seed);
+    const seed = new URL(job.seed);
     return judgeRedirect(job, url, seed, this.#o, this.#seen, this.counters);
   }
 
@@ -509,7 +506,7 @@ export class CrawlFrontier implements CrawlingFrontier {
 
   /** Queues the links of `job`'s page that are new, in scope and within the budget. */
   #follow(job: Job, links: readonly string[], known: boolean[]): void | Promise<void> {
-    const seed = this.#seedUrls.get(job.seed);
+    const seed = new URL(job.seed);
     const fresh: string[] = [];
     const hosts: string[] = [];
     for (let i = 0; i < links.length; i++) {

@@ -19,7 +19,6 @@ import { keepHtml, readPage } from "../html/page.ts";
 import { blankRecord, type FetchRecord } from "../record.ts";
 import type { ListEntry } from "../url/list.ts";
 import { AddressGuard, bareHost, type Resolver } from "../url/address.ts";
-import { Memo } from "../memo.ts";
 
 /** How the work is scheduled. */
 export type Mode = "concurrent" | "sequential" | "blocking";
@@ -395,9 +394,6 @@ export function runOf(pipe: (sink: RecordSink) => Promise<void>): Run {
 
 const END: unique symbol = Symbol("end");
 
-/** Seeds' hostnames, parsed once per seed (a long list stays cheap; the memo is bounded). */
-const seedHosts = new Memo(1024, (seed: string) => bareHost(new URL(seed).hostname));
-
 /** The address rules for one request of `job` (see {@linkcode RunExtras.addresses}). */
 function checkAddress(
   rules: AddressRules,
@@ -408,7 +404,7 @@ function checkAddress(
 ) {
   if (!(job.depth === 0 ? redirect : rules.links)) return null;
   const target = new URL(url);
-  if (bareHost(target.hostname) === seedHosts.get(job.seed)) return null;
+  if (bareHost(target.hostname) === bareHost(new URL(job.seed).hostname)) return null;
   return rules.guard.check(target, signal);
 }
 

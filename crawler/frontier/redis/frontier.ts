@@ -13,7 +13,6 @@
  * a backoff (10 ms growing to 200 ms), never in a busy loop.
  * @module
  */
-import { Memo } from "../../memo.ts";
 import type { RobotsStore, RobotsVerdict } from "../../robots/cache.ts";
 import { tryCanonicalUrl } from "../../url/canonical.ts";
 import type {
@@ -106,7 +105,6 @@ export class RedisFrontier implements CrawlingFrontier {
   #settings: Settings;
   #budgetReached = false;
   #held = new Map<Job, Held>();
-  #seedUrls = new Memo(1024, (seed: string) => new URL(seed));
   #startedAt = performance.now();
   #waiters = new Waiters();
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -387,7 +385,7 @@ export class RedisFrontier implements CrawlingFrontier {
     if (links.length > 0 && job.depth + 1 > this.#settings.maxDepth) {
       this.counters.tooDeep += links.length;
     } else if (links.length > 0) {
-      const seed = this.#seedUrls.get(job.seed);
+      const seed = new URL(job.seed);
       const outOfScope = this.counters.outOfScope;
       for (const link of links) {
         if (this.#known.has(link) || this.#knownBefore.has(link)) {
@@ -474,7 +472,7 @@ export class RedisFrontier implements CrawlingFrontier {
    * ```
    */
   redirect(job: Job, url: string): RedirectVerdict | Promise<RedirectVerdict> {
-    const seed = this.#seedUrls.get(job.seed);
+    const seed = new URL(job.seed);
     return judgeRedirect(job, url, seed, this.#setup, this.#parts.seen, this.counters);
   }
 
