@@ -115,9 +115,10 @@ async function downloaded(denoDir: string): Promise<{ bytes: number; packages: s
   return { bytes, packages: packages.sort() };
 }
 
-/** The first line of the README that matches `pattern`, split into words (no shell quoting). */
+/** The first README command (`\` continuations joined) matching `pattern`, split into words. */
 function readmeCommand(readme: string, pattern: RegExp): string[] {
-  const line = readme.split("\n").find((l) => pattern.test(l));
+  const commands = readme.replaceAll(/\\\n\s*/g, " ").split("\n"); // join `\` continuations
+  const line = commands.find((l) => pattern.test(l));
   assert(line, `the README has no line matching ${pattern}`);
   return line.trim().split(/\s+/);
 }
