@@ -6,14 +6,24 @@
  * redirects of its own: the floor a Deno fetcher that reports every URL starts from.
  *
  * ```sh
- * deno run --allow-net=127.0.0.1 bench/baseline_list.ts 50 < urls.txt > lines.txt
+ * deno run --allow-net=127.0.0.1 bench/baseline_list.ts 50 [plain|request|record] < urls.txt > lines.txt
  * ```
+ *
+ * The second argument shapes the loop (default `plain`, what `bench:crawl` runs): `request` sends
+ * greencrawl's request (a User-Agent header, `redirect: "manual"`, an `AbortController` with a
+ * 30 s deadline timer), and `record` also writes one NDJSON record of greencrawl's 24 fields per URL
+ * instead of the seed's line: the loops a reference that carries the same request, or the same
+ * request and record, would be (`bench/RESULTS.md`, "What the list's reference loop carries").
  *
  * The URL list comes on stdin, one URL a line. A failed fetch writes `URL failed: reason`.
  * @module
  */
 
 const workers = Number(Deno.args[0] ?? "50");
+const mode = Deno.args[1] ?? "plain";
+if (!["plain", "request", "record"].includes(mode)) throw new Error(`unknown mode ${mode}`);
+const UA = "greencrawl/bench";
+const t0 = performance.now();
 const urls = (await new Response(Deno.stdin.readable).text()).split("\n").filter((l) => l !== "");
 const encoder = new TextEncoder();
 const BLOCK_CHARS = 32 * 1024;
@@ -32,16 +42,30 @@ function line(text: string): void {
   if (pending.length >= BLOCK_CHARS) flush();
 }
 
-async function worker(): Promise<void> {
+async function worker(id: number): Promise<void> {
   while (next < urls.length) {
-    const url = urls[next++];
+    const n = next++;
+    const url = urls[n];
     const started = performance.now();
     try {
-      const res = await fetch(url);
+      let res: Response;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      if (mode === "plain") res = await fetch(url);
+      else {
+        const controller = new AbortController();
+        timer = setTimeout(() => controller.abort(), 30_000);
+        const init = { headers: { "user-agent": UA }, redirect: "manual" as const };
+        res = await fetch(url, { ...init, signal: controller.signal });
+      }
+      const ttfb = performance.now() - started;
       const body = await res.bytes();
+      clearTimeout(timer);
       if (!res.ok) failed++;
-      const seconds = ((performance.now() - started) / 1000).toFixed(3);
-      line(`${body.length} bytes received from ${url}. time: ${seconds}`);
+      if (mode === "record") line(JSON.stringify(record(url, n, id, res, body, started, ttfb)));
+      else {
+        const seconds = ((performance.now() - started) / 1000).toFixed(3);
+        line(`${body.length} bytes received from ${url}. time: ${seconds}`);
+      }
     } catch (error) {
       failed++;
       line(`${url} failed: ${error instanceof Error ? error.message : error}`);
@@ -49,6 +73,44 @@ async function worker(): Promise<void> {
   }
 }
 
-await Promise.all(Array.from({ length: workers }, worker));
+/** A record with greencrawl's fields, filled as a list run without redirects fills them. */
+function record(
+  url: string,
+  n: number,
+  worker: number,
+  res: Response,
+  body: Uint8Array,
+  started: number,
+  ttfb: number,
+) {
+  const round = (ms: number) => Math.round(ms * 10) / 10;
+  return {
+    url,
+    finalUrl: url,
+    status: res.status,
+    ok: res.ok,
+    bytes: body.length,
+    timeMs: round(performance.now() - started),
+    ttfbMs: round(ttfb),
+    startMs: round(started - t0),
+    queueMs: 0,
+    depth: 0,
+    parent: null,
+    contentType: res.headers.get("content-type"),
+    title: null,
+    redirects: 0,
+    redirectChain: [],
+    location: null,
+    stopped: null,
+    error: null,
+    attempts: 1,
+    worker,
+    line: n + 1,
+    links: 0,
+    crawler: null,
+  };
+}
+
+await Promise.all(Array.from({ length: workers }, (_, i) => worker(i)));
 flush();
 Deno.exit(failed === 0 ? 0 : 1);
