@@ -12,12 +12,13 @@
  * The second argument shapes the loop (default `plain`, what `bench:crawl` runs): `request` sends
  * greencrawl's request (a User-Agent header, `redirect: "manual"`, an `AbortController` with a
  * 30 s deadline timer), and `record` also writes one NDJSON record of greencrawl's 24 fields per URL
- * instead of the seed's line: the loops a reference that carries the same request, or the same
+ * instead of the seed's line (built by greencrawl's own `blankRecord`): the loops a reference that carries the same request, or the same
  * request and record, would be (`bench/RESULTS.md`, "What the list's reference loop carries").
  *
  * The URL list comes on stdin, one URL a line. A failed fetch writes `URL failed: reason`.
  * @module
  */
+import { blankRecord, type FetchRecord } from "../crawler/record.ts";
 
 const workers = Number(Deno.args[0] ?? "50");
 const mode = Deno.args[1] ?? "plain";
@@ -73,7 +74,7 @@ async function worker(id: number): Promise<void> {
   }
 }
 
-/** A record with greencrawl's fields, filled as a list run without redirects fills them. */
+/** greencrawl's record (`blankRecord`, its 24 fields), filled as a list run without redirects fills it. */
 function record(
   url: string,
   n: number,
@@ -82,33 +83,21 @@ function record(
   body: Uint8Array,
   started: number,
   ttfb: number,
-) {
+): FetchRecord {
   const round = (ms: number) => Math.round(ms * 10) / 10;
-  return {
-    url,
-    finalUrl: url,
-    status: res.status,
-    ok: res.ok,
-    bytes: body.length,
-    timeMs: round(performance.now() - started),
-    ttfbMs: round(ttfb),
-    startMs: round(started - t0),
-    queueMs: 0,
-    depth: 0,
-    parent: null,
-    contentType: res.headers.get("content-type"),
-    title: null,
-    redirects: 0,
-    redirectChain: [],
-    location: null,
-    stopped: null,
-    error: null,
-    attempts: 1,
-    worker,
-    line: n + 1,
-    links: 0,
-    crawler: null,
-  };
+  const r = blankRecord(url);
+  r.finalUrl = url;
+  r.status = res.status;
+  r.ok = res.ok;
+  r.bytes = body.length;
+  r.timeMs = round(performance.now() - started);
+  r.ttfbMs = round(ttfb);
+  r.startMs = round(started - t0);
+  r.contentType = res.headers.get("content-type");
+  r.attempts = 1;
+  r.worker = worker;
+  r.line = n + 1;
+  return r;
 }
 
 await Promise.all(Array.from({ length: workers }, (_, i) => worker(i)));
