@@ -162,6 +162,12 @@ Deno.test("ndjson: network strings are sanitised (C1 and bidi survive JSON escap
   deepStrictEqual(parsed, sanitizeRecord(dirty));
 });
 
+Deno.test("ndjson: the crawler field is sanitised even when it is the only unsafe string", () => {
+  const dirty = rec({ crawler: "host\x1b]0;pwned\x07:42" });
+  const parsed = JSON.parse(formatNdjson(sanitizeRecord(dirty)));
+  strictEqual(parsed.crawler, "host:42");
+});
+
 Deno.test("csv: header has the FetchRecord keys in order", () => {
   strictEqual(csvHeader(), KEYS.join(","));
 });

@@ -87,6 +87,8 @@ const record: fc.Arbitrary<FetchRecord> = fc.record({
   attempts: fc.nat({ max: 5 }),
   worker: fc.option(fc.nat({ max: 100 })),
   line: fc.option(fc.nat()),
+  location: fc.option(hostile),
+  crawler: fc.option(hostile),
 }).map((fields) => ({
   ...blankRecord(""),
   ...fields,

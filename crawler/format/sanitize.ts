@@ -63,8 +63,8 @@ export function stripControl(text: string): string {
 
 /**
  * The record with every string (URLs, content type, title, error message, redirect chain,
- * location) passed through {@linkcode stripControl}: `r` itself when they are all safe already
- * (most records), else a copy, keys in {@linkcode FetchRecord} order. Outputs use it so that no
+ * location, crawler) passed through {@linkcode stripControl}: `r` itself when they are all safe
+ * already (most records), else a copy, keys in {@linkcode FetchRecord} order. Outputs use it so that no
  * network-derived text reaches a terminal or a file unsanitised.
  *
  * @param r A record as the run produced it.
@@ -79,38 +79,34 @@ export function stripControl(text: string): string {
  */
 export function sanitizeRecord(r: FetchRecord): FetchRecord {
   if (safeRecord(r)) return r;
-  const clean = (s: string | null) => s === null ? null : stripControl(s);
-  return {
-    url: stripControl(r.url),
-    finalUrl: clean(r.finalUrl),
-    status: r.status,
-    ok: r.ok,
-    bytes: r.bytes,
-    timeMs: r.timeMs,
-    ttfbMs: r.ttfbMs,
-    startMs: r.startMs,
-    queueMs: r.queueMs,
-    depth: r.depth,
-    parent: clean(r.parent),
-    contentType: clean(r.contentType),
-    title: clean(r.title),
-    redirects: r.redirects,
+  const clean: FetchRecord = {
+    ...r,
     redirectChain: r.redirectChain.map(stripControl),
-    location: clean(r.location),
-    stopped: r.stopped,
     error: r.error && { code: r.error.code, message: stripControl(r.error.message) },
-    attempts: r.attempts,
-    worker: r.worker,
-    line: r.line,
-    links: r.links,
-    crawler: r.crawler === null ? null : stripControl(r.crawler),
   };
+  for (const field of TEXT_FIELDS) {
+    const value = r[field];
+    if (value !== null) clean[field] = stripControl(value);
+  }
+  return clean;
 }
+
+/** The record's text fields besides `redirectChain` and `error.message`: one list for both checks. */
+const TEXT_FIELDS = [
+  "url",
+  "finalUrl",
+  "parent",
+  "contentType",
+  "title",
+  "location",
+  "crawler",
+] as const satisfies readonly (keyof FetchRecord)[];
 
 /** True when every string of `r` is {@linkcode safe}. */
 function safeRecord(r: FetchRecord): boolean {
-  return safe(r.url) && (r.finalUrl === null || safe(r.finalUrl)) &&
-    (r.parent === null || safe(r.parent)) && (r.contentType === null || safe(r.contentType)) &&
-    (r.title === null || safe(r.title)) && r.redirectChain.every(safe) &&
-    (r.location === null || safe(r.location)) && (r.error === null || safe(r.error.message));
+  for (const field of TEXT_FIELDS) {
+    const value = r[field];
+    if (value !== null && !safe(value)) return false;
+  }
+  return r.redirectChain.every(safe) && (r.error === null || safe(r.error.message));
 }
