@@ -110,18 +110,11 @@ export function workersFor(mode: Mode, concurrency: number): number {
  * ```
  */
 export function fetchAll(input: RunInput, options: ListOptions = {}): Run {
-  const make = options.frontier;
-  if (make) {
-    return runOf(async (sink) => {
-      const { valid, invalid } = splitInput(input);
-      const addresses = addressRules(options, false);
-      await runFrontier(await make(valid), sink, options, { first: invalid, addresses });
-    });
-  }
-  return runOf((sink) => {
+  return runOf(async (sink) => {
     const { valid, invalid } = splitInput(input);
+    const frontier = options.frontier ? await options.frontier(valid) : new ListFrontier(valid);
     const addresses = addressRules(options, false);
-    return runFrontier(new ListFrontier(valid), sink, options, { first: invalid, addresses });
+    await runFrontier(frontier, sink, options, { first: invalid, addresses });
   });
 }
 
