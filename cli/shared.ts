@@ -7,28 +7,23 @@ import type { CliOptions } from "./args.ts";
 import type { LineWriter } from "./output.ts";
 import { stripControl } from "../crawler/format/mod.ts";
 import { crawlIdOf, type CrawlStatus, SharedCrawl } from "../crawler/frontier/redis/mod.ts";
+import { crawlMeaning } from "../crawler/run/mod.ts";
 import type { ListEntry } from "../crawler/url/list.ts";
 
 /**
  * The crawl's id: `--crawl-id`, or one derived from the seeds and the settings that change
  * which pages the crawl reaches (announced on `notes`, so other machines can be given it).
  */
-async function crawlId(
+function crawlId(
   options: CliOptions,
   entries: ListEntry[] | undefined,
   notes: LineWriter | undefined,
-): Promise<string> {
+): string {
   if (options.crawlId !== undefined) return options.crawlId;
   const seeds = (entries ?? []).flatMap((e) => "url" in e ? [e.url] : []);
-  const id = await crawlIdOf(seeds, {
-    depth: options.depth,
-    scope: options.scope,
-    include: options.include.map(String),
-    exclude: options.exclude.map(String),
-    maxPages: options.maxPages,
-    ignoreRobots: options.ignoreRobots,
-    allowPrivate: options.allowPrivate,
-  });
+  // What the crawl means, as --state compares it, plus depth and the budget.
+  const { depth, maxPages } = options;
+  const id = crawlIdOf(seeds, { depth, maxPages, ...crawlMeaning(options) });
   notes?.line(`crawl id ${id} (from the seeds and settings; --crawl-id names a crawl)`);
   return id;
 }
@@ -45,7 +40,7 @@ export async function joinSharedCrawl(
   notes: LineWriter | undefined,
 ): Promise<SharedCrawl> {
   return await SharedCrawl.open(options.frontierUrl!, {
-    crawlId: await crawlId(options, entries, notes),
+    crawlId: crawlId(options, entries, notes),
     lease: options.lease,
     timeout: options.timeout,
     onNotice: (message) => notes?.line(message),
@@ -64,7 +59,7 @@ export async function printStatus(
   out: LineWriter,
 ): Promise<void> {
   const shared = await SharedCrawl.open(options.frontierUrl!, {
-    crawlId: await crawlId(options, entries, undefined),
+    crawlId: crawlId(options, entries, undefined),
     timeout: options.timeout,
     crawler: "status",
   });

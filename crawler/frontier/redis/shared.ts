@@ -4,6 +4,7 @@
  * robots.txt store), plus the crawl's counts for `--status`.
  * @module
  */
+import { createHash } from "node:crypto";
 import type { RobotsStore } from "../../robots/cache.ts";
 import type { CrawlFrontierFactory, SeenStore } from "../frontier.ts";
 import { RedisConnection, type RedisConnectionOptions, SharedCrawlError } from "./client.ts";
@@ -238,15 +239,13 @@ export class SharedCrawl {
  * @example
  * ```ts
  * import { crawlIdOf } from "./shared.ts";
- * const id = await crawlIdOf(["http://127.0.0.1:8000/"], { depth: 2, scope: "host" });
+ * const id = crawlIdOf(["http://127.0.0.1:8000/"], { depth: 2, scope: "host" });
  * console.log(id.length); // 16
  * ```
  */
-export async function crawlIdOf(seeds: readonly string[], settings: unknown): Promise<string> {
+export function crawlIdOf(seeds: readonly string[], settings: unknown): string {
   const text = JSON.stringify({ seeds, settings });
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `c${hex.slice(0, 15)}`;
+  return `c${createHash("sha256").update(text).digest("hex").slice(0, 15)}`;
 }
 
 /** `hostname:pid`, the `crawler` field of records. */
