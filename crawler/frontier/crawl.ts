@@ -32,6 +32,7 @@ import type {
 import { emptyCounters } from "./frontier.ts";
 import { judgeRedirect } from "./redirect.ts";
 import { MemorySeenStore } from "./seen.ts";
+import { screenLinks } from "./links.ts";
 import { Waiters } from "./waiters.ts";
 import type { FetchRecord } from "../record.ts";
 import type { RobotsStore, RobotsVerdict } from "../robots/cache.ts";
@@ -507,26 +508,17 @@ export class CrawlFrontier implements CrawlingFrontier {
   /** Queues the links of `job`'s page that are new, in scope and within the budget. */
   #follow(job: Job, links: readonly string[], known: boolean[]): void | Promise<void> {
     const seed = new URL(job.seed);
-    const fresh: string[] = [];
-    const hosts: string[] = [];
-    for (let i = 0; i < links.length; i++) {
-      if (known[i]) {
-        this.counters.duplicate++;
-        continue;
-      }
-      const url = new URL(links[i]);
-      const verdict = this.#o.inScope(url, seed);
-      if (!verdict.ok) {
-        const c = this.counters.outOfScope;
-        c[verdict.reason] = (c[verdict.reason] ?? 0) + 1;
-        continue;
-      }
-      if (this.counters.queued + this.#reserved + fresh.length >= this.#o.maxPages) {
-        this.counters.overBudget++;
-        continue;
-      }
-      fresh.push(links[i]);
-      hosts.push(url.host);
+    const { links: fresh, hosts } = screenLinks(
+      links,
+      (i) => known[i],
+      seed,
+      this.#o.inScope,
+      this.counters,
+    );
+    const room = Math.max(0, this.#o.maxPages - this.counters.queued - this.#reserved);
+    if (fresh.length > room) {
+      this.counters.overBudget += fresh.length - room;
+      fresh.length = hosts.length = room;
     }
     if (fresh.length === 0) return;
     const added = this.#seen.add(fresh);

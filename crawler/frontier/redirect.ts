@@ -8,6 +8,7 @@
  */
 import type { RobotsVerdict } from "../robots/cache.ts";
 import { tryCanonicalUrl } from "../url/canonical.ts";
+import { countOutOfScope } from "./links.ts";
 import type { CrawlCounters, CrawlSetup, Job, RedirectVerdict, SeenStore } from "./frontier.ts";
 
 /**
@@ -52,7 +53,7 @@ export function judgeRedirect(
   const target = new URL(key);
   const verdict = rules.inScope(target, seed);
   if (!verdict.ok) {
-    counters.outOfScope[verdict.reason] = (counters.outOfScope[verdict.reason] ?? 0) + 1;
+    countOutOfScope(counters, verdict.reason);
     return verdict.reason === "private-address" ? "redirect-non-public" : "redirect-out-of-scope";
   }
   const added = seen.add([key]);

@@ -29,6 +29,7 @@ import { type RedisConnection, RedisLostError } from "./client.ts";
 import { COMPLETE, GAP, LEASE, RELEASE, RENEW, SEED } from "./scripts.ts";
 import { Waiters } from "../waiters.ts";
 import { judgeRedirect } from "../redirect.ts";
+import { screenLinks } from "../links.ts";
 
 /** Separates a job's fields (never in a queued URL: they are canonical). */
 const SEP = "\x1f";
@@ -385,18 +386,15 @@ export class RedisFrontier implements CrawlingFrontier {
     if (links.length > 0 && job.depth + 1 > this.#settings.maxDepth) {
       this.counters.tooDeep += links.length;
     } else if (links.length > 0) {
-      const seed = new URL(job.seed);
-      const outOfScope = this.counters.outOfScope;
-      for (const link of links) {
-        if (this.#known.has(link) || this.#knownBefore.has(link)) {
-          this.counters.duplicate++;
-          continue;
-        }
-        const url = new URL(link);
-        const verdict = this.#setup.inScope(url, seed);
-        if (verdict.ok) args.push(link, url.host);
-        else outOfScope[verdict.reason] = (outOfScope[verdict.reason] ?? 0) + 1;
-      }
+      const known = (i: number) => this.#known.has(links[i]) || this.#knownBefore.has(links[i]);
+      const offered = screenLinks(
+        links,
+        known,
+        new URL(job.seed),
+        this.#setup.inScope,
+        this.counters,
+      );
+      for (let i = 0; i < offered.links.length; i++) args.push(offered.links[i], offered.hosts[i]);
     }
     const next = Promise.withResolvers<LeaseReply>();
     this.#prefetched.push(next.promise);
