@@ -131,7 +131,7 @@ Permissions (the least each run needs):
                           greencrawl <file>.lock, which holds the pid of the run using it)
 
 Memory: for long and large runs cap V8's heap, which otherwise sizes itself for speed (a
-200,000-page run with --state peaks at about 117 MB instead of 201, at the same CPU; an
+200,000-page run with --state peaks at about 117 MB instead of 201, for up to ~10% more CPU; an
 in-memory frontier of more than a few million URLs then needs --state; README, "Memory"):
   deno run --v8-flags=--max-semi-space-size=4,--max-old-space-size=1024 --allow-net ... cli.ts
 
