@@ -408,6 +408,15 @@ test("crawl: redirect loops fail with redirect-loop; seen and out-of-scope stops
 
 test("permanent errors are not retried: permission, .invalid, TLS certificate, blocked port", async () => {
   const server = await site(() => html([]));
+  try {
+    await withPermanentErrors(server);
+  } finally {
+    await server.close();
+  }
+});
+
+/** The body of the permanent-errors test, on `server` (closed by the caller). */
+async function withPermanentErrors(server: Site): Promise<void> {
   await withTempDir(async (dir) => {
     const made = await new Deno.Command("openssl", {
       args: [
@@ -481,10 +490,9 @@ test("permanent errors are not retried: permission, .invalid, TLS certificate, b
       assertEquals(handshakes, 0, "no request got through the failed handshake");
     } finally {
       await tls.shutdown();
-      await server.close();
     }
   });
-});
+}
 
 test("a malformed URL given to the library fails at once as invalid-url", async () => {
   const records = await collect(

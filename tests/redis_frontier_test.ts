@@ -50,10 +50,13 @@ async function twoProcesses(
   ) => Promise<void>,
 ): Promise<void> {
   const redis = await startRedis();
-  const server = await startLoggingSite(site);
+  const server = await startLoggingSite(site).catch(async (error) => {
+    await redis.stop(); // the finally below is not reached
+    throw error;
+  });
   const open = (crawler: string) =>
     SharedCrawl.open(redis.url, { crawlId: "lib", crawler, lease: 5 });
-  const shared: [SharedCrawl, SharedCrawl] = [await open("a"), await open("b")];
+  const shared: SharedCrawl[] = [];
   const run = async (s: SharedCrawl, options: CrawlOptions = {}) => {
     const records: FetchRecord[] = [];
     await crawl([server.url + "/"], {
@@ -65,7 +68,8 @@ async function twoProcesses(
     return records;
   };
   try {
-    await fn(shared, run, server.url, server.hits);
+    shared.push(await open("a"), await open("b"));
+    await fn(shared as [SharedCrawl, SharedCrawl], run, server.url, server.hits);
   } finally {
     await Promise.all(shared.map((s) => s.close()));
     await server.close();
@@ -128,7 +132,10 @@ Deno.test({
   ignore: !HAVE_REDIS,
   async fn() {
     const redis = await startRedis();
-    const server = await startLoggingSite({ pages: 10, links: 2 });
+    const server = await startLoggingSite({ pages: 10, links: 2 }).catch(async (error) => {
+      await redis.stop(); // the finally below is not reached
+      throw error;
+    });
     const setup = {
       seeds: [{ url: server.url + "/", line: 1 }],
       maxDepth: 0,
@@ -139,8 +146,10 @@ Deno.test({
     };
     const open = (crawler: string, lease: number) =>
       SharedCrawl.open(redis.url, { crawlId: "leases", crawler, lease });
-    const [a, b, c] = [await open("a", 1), await open("b", 1), await open("c", 1)];
+    const opened: SharedCrawl[] = [];
     try {
+      opened.push(await open("a", 1), await open("b", 1), await open("c", 1));
+      const [a, b, c] = opened;
       const fa = await a.frontier(setup);
       const taken = await fa.next();
       assertEquals(taken?.url, server.url + "/");
@@ -160,7 +169,7 @@ Deno.test({
       await fb.close?.();
       await fc.close?.();
     } finally {
-      await Promise.all([a.close(), c.close()]);
+      await Promise.all(opened.map((s) => s.close())); // closing twice is harmless
       await server.close();
       await redis.stop();
     }

@@ -29,15 +29,18 @@ async function withSetup(
   fn: (redis: TestRedis, site: LoggingSite, dir: string) => Promise<void>,
 ): Promise<void> {
   const redis = await startRedis();
-  const site = await startLoggingSite(siteOptions);
-  const dir = await Deno.makeTempDir({ prefix: "greencrawl-shared-" });
   try {
-    await Deno.writeTextFile(`${dir}/seed.txt`, `${site.url}/\n`);
-    await fn(redis, site, dir);
+    const site = await startLoggingSite(siteOptions);
+    const dir = await Deno.makeTempDir({ prefix: "greencrawl-shared-" });
+    try {
+      await Deno.writeTextFile(`${dir}/seed.txt`, `${site.url}/\n`);
+      await fn(redis, site, dir);
+    } finally {
+      await site.close();
+      await Deno.remove(dir, { recursive: true });
+    }
   } finally {
-    await site.close();
     await redis.stop();
-    await Deno.remove(dir, { recursive: true });
   }
 }
 
