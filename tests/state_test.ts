@@ -18,6 +18,7 @@ import { crawl } from "../crawler/run/crawl.ts";
 import { fetchAll } from "../crawler/run/runner.ts";
 import type { FetchRecord } from "../crawler/record.ts";
 import { assert, assertEquals, test } from "./assert.ts";
+import { withTempDir } from "./subprocess.ts";
 
 const CLI = fileURLToPath(new URL("../cli.ts", import.meta.url));
 const decoder = new TextDecoder();
@@ -113,15 +114,6 @@ function pathOf(url: string): string {
   return new URL(url).pathname;
 }
 
-async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await Deno.makeTempDir({ prefix: "greencrawl_state_test_" });
-  try {
-    return await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 /** Bytes and modification time of a file, to show it was not touched. */
 async function fingerprint(path: string): Promise<string> {
   const stat = await Deno.stat(path);
@@ -155,7 +147,7 @@ const C = 8; // workers
 test("state: a crawl killed (SIGKILL) three times resumes; -o holds every page exactly once", async () => {
   const site = await startSite({ pages: 1500, links: 8, pageBytes: 800, latencyMs: 2 });
   try {
-    await withDir(async (dir) => {
+    await withTempDir(async (dir) => {
       const out = `${dir}/records.ndjson`;
       const args = [
         ...["--depth", "1000", "--max-pages", "100000", "-c", String(C), "--per-host", String(C)],
@@ -201,7 +193,7 @@ test("state: a crawl killed (SIGKILL) three times resumes; -o holds every page e
 test("state: Ctrl-C (SIGINT) twice, then a rerun: exit 130 each time, repeats only the pages in flight", async () => {
   const site = await startSite({ pages: 1200, links: 8, pageBytes: 800, latencyMs: 2 });
   try {
-    await withDir(async (dir) => {
+    await withTempDir(async (dir) => {
       const out = `${dir}/records.csv`;
       const args = [
         ...["--depth", "1000", "--max-pages", "100000", "-c", String(C), "--per-host", String(C)],
@@ -230,7 +222,7 @@ test("state: Ctrl-C (SIGINT) twice, then a rerun: exit 130 each time, repeats on
 test("state: a URL list of 10,000 URLs killed twice resumes; one record per line", async () => {
   const site = await startSite({ pages: 10_000, links: 1, pageBytes: 200 });
   try {
-    await withDir(async (dir) => {
+    await withTempDir(async (dir) => {
       const list = `${dir}/urls.txt`;
       const lines = Array.from({ length: 10_000 }, (_, i) => `${site.url}${site.site!.pathOf(i)}`);
       lines.push("not-a-url"); // line 10,001: one invalid-url record, written once
@@ -263,7 +255,7 @@ test("state: a URL list of 10,000 URLs killed twice resumes; one record per line
 test("state: changed settings exit 2 naming the difference; the state and -o are untouched", async () => {
   const site = await startSite({ pages: 40, links: 4, pageBytes: 300 });
   try {
-    await withDir(async (dir) => {
+    await withTempDir(async (dir) => {
       const state = `${dir}/crawl.db`;
       const out = `${dir}/out.ndjson`;
       const base = ["--format", "ndjson", "--state", state, "-o", out];
@@ -297,9 +289,9 @@ test("state: changed settings exit 2 naming the difference; the state and -o are
 });
 
 test("state: a state in use exits 2 naming the pid; kill -9 leaves no stale lock", async () => {
-  const site = await startSite({ pages: 300, links: 4, pageBytes: 300, latencyMs: 30 });
+  const site = await startSite({ pages: 300, links: 4, pageBytes: 300, latencyMs: 200 });
   try {
-    await withDir(async (dir) => {
+    await withTempDir(async (dir) => {
       const args = ["--depth", "9", "-c", "2", "--state", `${dir}/crawl.db`, "-o", `${dir}/o`];
       const first = spawnCli(dir, [...args, `${site.url}/`]);
       try {
@@ -325,7 +317,7 @@ test("state: a state in use exits 2 naming the pid; kill -9 leaves no stale lock
 test("state: a text file, another SQLite database, a truncated or newer state: exit 2, untouched", async () => {
   const site = await startSite({ pages: 400, links: 6, pageBytes: 300 });
   try {
-    await withDir(async (dir) => {
+    await withTempDir(async (dir) => {
       // A real state, big enough to span many pages, to cut and to patch.
       const real = `${dir}/real.db`;
       const made = await runCli(dir, ["--depth", "9", "--state", real, `${site.url}/`]);
@@ -388,7 +380,7 @@ test("state: --state with --compare or --sweep is a usage error", () => {
 test("state: crawl() and fetchAll() on a SqliteState stop early and resume", async () => {
   const site = await startSite({ pages: 300, links: 5, pageBytes: 300 });
   try {
-    await withDir(async (dir) => {
+    await withTempDir(async (dir) => {
       // Stopped by a signal (leaving a `for await` early would drop the records it had not
       // taken yet, though their pages are done); interrupted pages are fetched again.
       const seen: string[] = [];
