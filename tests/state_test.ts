@@ -11,6 +11,7 @@
 import { fileURLToPath } from "node:url";
 import { DatabaseSync } from "node:sqlite";
 import { type RunningSite, startSite } from "../bench/site.ts";
+import { prng } from "../bench/site/graph.ts";
 import { parseCli } from "../cli/args.ts";
 import { SqliteState, StateError } from "../crawler/frontier/sqlite/state.ts";
 import { COMMIT_PAGES } from "../crawler/frontier/sqlite/journal.ts";
@@ -127,15 +128,9 @@ async function exists(path: string): Promise<boolean> {
   return await Deno.stat(path).then(() => true, () => false);
 }
 
-/** Random points in (lo, hi), sorted, from a seed shown in failures. */
+/** Random whole numbers in [lo, hi), from a seed shown in failures (the site's own PRNG). */
 function points(seed: number, n: number, lo: number, hi: number): number[] {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = prng(seed);
   return Array.from({ length: n }, () => Math.floor(lo + next() * (hi - lo)));
 }
 

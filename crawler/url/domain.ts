@@ -8,6 +8,7 @@
  */
 // deno-lint-ignore no-import-prefix -- pinned inline: mod.ts must work imported by URL
 import { getDomain } from "npm:tldts@7.6.4";
+import { bareHost } from "./address.ts";
 
 /**
  * The registrable domain (eTLD+1, Public Suffix List with its private section) of a hostname;
@@ -22,6 +23,6 @@ import { getDomain } from "npm:tldts@7.6.4";
  * ```
  */
 export function registrableDomain(hostname: string): string {
-  const host = hostname.toLowerCase().replace(/\.+$/, "");
+  const host = bareHost(hostname);
   return getDomain(host, { allowPrivateDomains: true }) ?? host;
 }
