@@ -31,11 +31,11 @@
  */
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
+import { median, readTime, spread, TIME, timeArgs } from "./stats.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WORKERS = 50;
 const DOCS = "/usr/share/doc/python3-doc/html";
-const TIME = "/usr/bin/time";
 const SEEN_URLS = 100_000;
 const RUN_LIMIT_MS = 600_000;
 const decoder = new TextDecoder();
@@ -173,7 +173,7 @@ interface Measured {
 /** Runs `deno <args>` under GNU time with `input` on stdin. */
 async function measure(args: string[], input: string): Promise<Measured> {
   const child = new Deno.Command(TIME, {
-    args: ["-f", "\nbench-time %U %S %M", Deno.execPath(), ...args],
+    args: timeArgs([Deno.execPath(), ...args]),
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
@@ -188,17 +188,17 @@ async function measure(args: string[], input: string): Promise<Measured> {
   const wallS = (performance.now() - started) / 1000;
   clearTimeout(limit);
   if (out.signal === "SIGKILL") throw new Error(`deno ${args.join(" ")}: no result in time`);
-  let stderr = decoder.decode(out.stderr);
-  stderr = stderr.replace(/Command exited with non-zero status \d+\n/, "");
-  const m = /\nbench-time ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(stderr);
-  if (!m) throw new Error(`no GNU time line from deno ${args.join(" ")}: ${stderr.slice(-500)}`);
-  stderr = stderr.slice(0, m.index);
+  const stderr = decoder.decode(out.stderr);
+  const timed = readTime(stderr);
+  if (!timed) {
+    throw new Error(`no GNU time line from deno ${args.join(" ")}: ${stderr.slice(-500)}`);
+  }
   return {
-    wallS,
-    cpuS: Number(m[1]) + Number(m[2]),
-    rssMiB: Number(m[3]) / 1024,
+    wallS, // from the spawn, stdin written
+    cpuS: timed.cpuS,
+    rssMiB: timed.rssMiB,
     stdout: decoder.decode(out.stdout),
-    stderr,
+    stderr: timed.stderr,
     code: out.code,
   };
 }
@@ -318,18 +318,7 @@ function bareList(list: string): Contender {
 // ---------------------------------------------------------------------------------------------
 // Statistics and the table
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
 const fmt = (x: number, digits: number) => x.toFixed(digits);
-/** `median [min–max]`. */
-function spread(xs: number[], digits: number): string {
-  return `${fmt(median(xs), digits)} [${fmt(Math.min(...xs), digits)}–${
-    fmt(Math.max(...xs), digits)
-  }]`;
-}
 
 interface Goal {
   row: string;

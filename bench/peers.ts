@@ -25,6 +25,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { median } from "./stats.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const PEERS_DIR = ROOT + "bench/peers/";
@@ -591,12 +592,6 @@ async function timedRun(
 
 // ---------------------------------------------------------------------------------------------
 // Statistics and the report
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 interface Row {
   peer: string;

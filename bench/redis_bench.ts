@@ -19,6 +19,7 @@
 import { parseArgs } from "node:util";
 import { startRedis } from "./redis_server.ts";
 import { startSite } from "./site.ts";
+import { median, readTime, TIME, timeArgs } from "./stats.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const CLI = `${ROOT}cli.ts`;
@@ -101,10 +102,8 @@ async function crawlWith(
   const procs = await Promise.all(
     Array.from({ length: count }, async (_, i) => {
       const out = `${dir}/out${i}.ndjson`;
-      const child = new Deno.Command("/usr/bin/time", {
-        args: [
-          "-f",
-          "TIME %e %U %S %M",
+      const child = new Deno.Command(TIME, {
+        args: timeArgs([
           Deno.execPath(),
           "run",
           ...(v8Flags ? [`--v8-flags=${v8Flags}`] : []),
@@ -117,22 +116,22 @@ async function crawlWith(
           "-o",
           out,
           seedFile,
-        ],
+        ]),
         env: { DENO_NO_UPDATE_CHECK: "1" },
         stdout: "null",
         stderr: "piped",
       }).spawn();
       const { code, stderr } = await child.output();
       const text = new TextDecoder().decode(stderr);
-      const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(text);
-      if (code !== 0 || !m) throw new Error(`crawler ${i} failed (exit ${code}): ${text}`);
+      const timed = readTime(text);
+      if (code !== 0 || !timed) throw new Error(`crawler ${i} failed (exit ${code}): ${text}`);
       const urls = (await Deno.readTextFile(out)).split("\n").filter((l) => l !== "")
         .map((l) => JSON.parse(l).url as string);
       return {
         proc: {
-          wallS: Number(m[1]),
-          cpuS: Number(m[2]) + Number(m[3]),
-          rssMb: Number(m[4]) / 1024,
+          wallS: timed.wallS,
+          cpuS: timed.cpuS,
+          rssMb: timed.rssMiB,
           records: urls.length,
         },
         urls,
@@ -147,11 +146,6 @@ async function crawlWith(
     pages: all.length,
     distinct: new Set(all).size,
   };
-}
-
-function median(xs: number[]): number {
-  const s = xs.toSorted((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 const fix = (n: number, d = 0) => n.toFixed(d);

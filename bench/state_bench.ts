@@ -8,14 +8,13 @@
  *
  * - Speed: the test site (`bench/site.ts`, 20,000 pages, 10 links, ~10 KB, 0 ms) served by this
  *   process, while each crawler runs as its own: `cli.ts --depth 1000 --format ndjson -q -c 50
- *   --per-host 50 -o FILE` in memory, with `--state`, and with `--state` plus
- *   `--v8-flags=--max-semi-space-size=4`, RUNS times each in rotating order after one warm-up of
- *   each. Pages/s is judged on the crawl time (the latest `startMs + timeMs` of the records, no
+ *   --per-host 50 -o FILE` in memory and with `--state`, each with V8's defaults and with the
+ *   lean heap flags (`LEAN`, the README's "Memory"), RUNS times each in rotating order after one
+ *   warm-up of each. Pages/s is judged on the crawl time (the latest `startMs + timeMs` of the records, no
  *   Deno start-up); CPU is user + sys of the crawler process (`/usr/bin/time`). Medians, with
  *   min–max.
- * - Memory: a 200,000-page site (2 KB pages), crawled in memory and with `--state`, each with
- *   V8's defaults, with the young generation capped (`SMALL`) and with both generations capped
- *   (`LEAN`); peak RSS of each.
+ * - Memory: a 200,000-page site (2 KB pages), crawled in memory (V8's defaults, `LEAN`) and with
+ *   `--state` (V8's defaults, the young generation capped (`SMALL`), `LEAN`); peak RSS of each.
  *   `--quick` skips this part (it takes minutes).
  * - Resume: one more crawl with `--state` is killed (SIGKILL) half-way, when its state holds about
  *   200,000 URLs, and rerun: the time from the rerun's spawn to its first request at the site,
@@ -28,6 +27,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { type RunningSite, startSite } from "./site.ts";
+import { median, readTime, spread, TIME, timeArgs } from "./stats.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RUNS = 5;
@@ -56,7 +56,7 @@ interface Run {
   rssMiB: number;
 }
 
-/** The crawler's command: in `dir`, with the least permissions, `-o` there. */
+/** The crawler's `deno` arguments: in `dir`, with the least permissions, `-o` there. */
 function crawlerArgs(
   site: RunningSite,
   dir: string,
@@ -64,9 +64,6 @@ function crawlerArgs(
   flags: string[] = [],
 ): string[] {
   return [
-    "-f",
-    "TIME %U %S %M",
-    Deno.execPath(),
     "run",
     ...flags,
     "--allow-net=127.0.0.1",
@@ -83,15 +80,15 @@ function crawlerArgs(
 async function crawlOnce(site: RunningSite, state: boolean, flags: string[] = []): Promise<Run> {
   const dir = await Deno.makeTempDir({ prefix: "greencrawl_state_bench_" });
   try {
-    const out = await new Deno.Command("/usr/bin/time", {
-      args: crawlerArgs(site, dir, state, flags),
+    const out = await new Deno.Command(TIME, {
+      args: timeArgs([Deno.execPath(), ...crawlerArgs(site, dir, state, flags)]),
       env: { DENO_NO_UPDATE_CHECK: "1" },
       stdout: "null",
       stderr: "piped",
     }).output();
     const stderr = decoder.decode(out.stderr);
-    const m = /TIME ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(stderr);
-    if (out.code !== 0 || !m) throw new Error(`crawler exited ${out.code}: ${stderr}`);
+    const timed = readTime(stderr);
+    if (out.code !== 0 || !timed) throw new Error(`crawler exited ${out.code}: ${stderr}`);
     let pages = 0, crawlMs = 0;
     for (const line of (await Deno.readTextFile(`${dir}/out.ndjson`)).split("\n")) {
       if (line === "") continue;
@@ -102,8 +99,8 @@ async function crawlOnce(site: RunningSite, state: boolean, flags: string[] = []
     return {
       pages,
       crawlS: crawlMs / 1000,
-      cpuS: Number(m[1]) + Number(m[2]),
-      rssMiB: Number(m[3]) / 1024,
+      cpuS: timed.cpuS,
+      rssMiB: timed.rssMiB,
     };
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -118,24 +115,13 @@ async function toFirstRequest(site: RunningSite, args: string[]): Promise<{
   const before = site.stats().requests;
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
-    args: args.slice(3).filter((a) => a !== "-q"), // deno itself, to kill it; the resume line
+    args: args.filter((a) => a !== "-q"), // deno itself, to kill it; the resume line
     env: { DENO_NO_UPDATE_CHECK: "1" },
     stdout: "null",
     stderr: "piped",
   }).spawn();
   while (site.stats().requests === before) await new Promise((ok) => setTimeout(ok, 2));
   return { seconds: (performance.now() - started) / 1000, child };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-function spread(xs: number[], digits: number): string {
-  return `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${
-    Math.max(...xs).toFixed(digits)
-  })`;
 }
 
 async function speed(): Promise<{ rows: string[]; ratio: number }> {
